@@ -1,0 +1,152 @@
+//! Catalogers: from files in layers to an [`Inventory`].
+//!
+//! An [`Analyzer`] declares, from a path and its tar metadata alone, whether it
+//! wants a file ([`Analyzer::wants`]); only then is the content read (bounded
+//! by [`Analyzer::max_size`]) and handed to [`Analyzer::analyze`], which
+//! returns [`Finding`]s. [`LayerDriver`] runs every analyzer over one layer
+//! walk and records the layer's index at the same time, producing a
+//! [`LayerAnalysis`] that depends on nothing but the layer's bytes, so it can
+//! be cached by diff_id and analyzer versions.
+//!
+//! [`assemble`] then combines the layer analyses with the stacked file system:
+//! a finding counts only if the file it came from is the version visible in
+//! the final image (so whiteouts, opaque directories and replaced files are
+//! handled once, here, for every ecosystem), packages are attributed to the
+//! first layer that had them, purls get their distro qualifiers, and
+//! language packages whose files an OS package owns are dropped in favour of
+//! the OS package.
+//!
+//! The registry of analyzers is the explicit list in [`default_analyzers`].
+
+#![deny(missing_docs)]
+
+mod assemble;
+mod driver;
+mod dpkg;
+mod apk;
+mod os;
+mod python;
+mod npm;
+mod langmeta;
+mod rpm;
+mod java;
+mod binary;
+mod purl;
+mod rfc822;
+
+use drydock_inventory::{Distro, Ecosystem, Metadata, SourcePackage};
+use drydock_layer::EntryMeta;
+use serde::{Deserialize, Serialize};
+
+pub use assemble::{AssembleOptions, assemble};
+pub use driver::{LayerAnalysis, LayerDriver, FileFindings, cache_key};
+
+/// Something that reads files of interest and reports what they contain.
+pub trait Analyzer: Send + Sync {
+    /// Stable kebab-case name, e.g. `dpkg-db-cataloger`.
+    fn name(&self) -> &'static str;
+    /// Bumped whenever the output for the same input changes; part of the
+    /// layer cache key.
+    fn version(&self) -> u32;
+    /// Cheap check on path (relative, no leading `/`) and metadata.
+    fn wants(&self, path: &str, meta: &EntryMeta) -> bool;
+    /// Largest file this analyzer reads; bigger ones become unknowns.
+    fn max_size(&self) -> u64 {
+        16 << 20
+    }
+    /// Reads one file.
+    fn analyze(&self, path: &str, meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String>;
+}
+
+/// What an analyzer found in one file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Finding {
+    /// An installed package.
+    Package(PackageRecord),
+    /// Operating system identification.
+    Distro(DistroHint),
+    /// Files an OS package installed.
+    OwnedFiles {
+        /// Ecosystem of the owner.
+        ecosystem: Ecosystem,
+        /// Owner package name.
+        package: String,
+        /// Absolute paths.
+        files: Vec<String>,
+    },
+    /// A file that could not be read but should have been.
+    Problem(String),
+}
+
+/// A package as an analyzer sees it, before assembly adds layers and purls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageRecord {
+    /// Ecosystem.
+    pub ecosystem: Ecosystem,
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// Namespace (Maven group, Composer vendor, npm scope without `@`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Licenses as recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licenses: Vec<String>,
+    /// Architecture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arch: Option<String>,
+    /// Source package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourcePackage>,
+    /// Where inside the file the package lives (`!/WEB-INF/lib/x.jar`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// Extra facts.
+    #[serde(default)]
+    pub metadata: Metadata,
+}
+
+impl PackageRecord {
+    /// A record with only the required fields.
+    pub fn new(ecosystem: Ecosystem, name: impl Into<String>, version: impl Into<String>) -> Self {
+        Self {
+            ecosystem,
+            name: name.into(),
+            version: version.into(),
+            namespace: None,
+            licenses: Vec::new(),
+            arch: None,
+            source: None,
+            member: None,
+            metadata: Metadata::None,
+        }
+    }
+}
+
+/// Operating system facts from one release file; assembly picks the best.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistroHint {
+    /// Lower wins: os-release is 0, distro-specific files follow.
+    pub rank: u8,
+    /// What the file says.
+    pub distro: Distro,
+}
+
+/// Every built-in analyzer, in a fixed order.
+pub fn default_analyzers() -> Vec<Box<dyn Analyzer>> {
+    vec![
+        Box::new(os::OsRelease),
+        Box::new(dpkg::DpkgCataloger),
+        Box::new(apk::ApkCataloger),
+        Box::new(rpm::RpmCataloger),
+        Box::new(python::PythonCataloger),
+        Box::new(npm::NpmCataloger),
+        Box::new(langmeta::GemCataloger),
+        Box::new(langmeta::ComposerCataloger),
+        Box::new(langmeta::DotnetCataloger),
+        Box::new(java::JavaCataloger),
+        Box::new(binary::BinaryCataloger),
+    ]
+}

@@ -1,0 +1,110 @@
+//! RPM packages from the rpm database in any of its three formats.
+
+use drydock_inventory::{Ecosystem, Metadata, SourcePackage};
+use drydock_layer::EntryMeta;
+use drydock_rpmdb::{Limits, parse};
+
+use crate::{Analyzer, Finding, PackageRecord};
+
+/// The `rpm-db-cataloger`.
+pub struct RpmCataloger;
+
+const PATHS: &[&str] = &[
+    "var/lib/rpm/Packages",
+    "var/lib/rpm/Packages.db",
+    "var/lib/rpm/rpmdb.sqlite",
+    "usr/lib/sysimage/rpm/Packages",
+    "usr/lib/sysimage/rpm/Packages.db",
+    "usr/lib/sysimage/rpm/rpmdb.sqlite",
+];
+
+impl Analyzer for RpmCataloger {
+    fn name(&self) -> &'static str {
+        "rpm-db-cataloger"
+    }
+
+    fn version(&self) -> u32 {
+        1
+    }
+
+    fn wants(&self, path: &str, _meta: &EntryMeta) -> bool {
+        PATHS.contains(&path)
+    }
+
+    fn max_size(&self) -> u64 {
+        Limits::default().max_db_bytes as u64
+    }
+
+    fn analyze(&self, _path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+        let parsed = parse(content, &Limits::default()).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for w in parsed.warnings {
+            out.push(Finding::Problem(w));
+        }
+        for p in parsed.packages {
+            // Imported signing keys live in the database as pseudo-packages.
+            if p.name == "gpg-pubkey" {
+                continue;
+            }
+            let source = p
+                .source_name_version()
+                .map(|(name, version)| SourcePackage { name, version });
+            let mut rec = PackageRecord::new(
+                Ecosystem::Rpm,
+                p.name.clone(),
+                format!("{}-{}", p.version, p.release),
+            );
+            rec.arch = p.arch.clone();
+            rec.licenses = p.license.iter().cloned().collect();
+            rec.source = source;
+            rec.metadata = Metadata::Rpm {
+                epoch: p.epoch,
+                release: p.release.clone(),
+                source_rpm: p.source_rpm.clone(),
+                modularity_label: p.modularity_label.clone(),
+            };
+            out.push(Finding::OwnedFiles {
+                ecosystem: Ecosystem::Rpm,
+                package: p.name,
+                files: p.files,
+            });
+            out.push(Finding::Package(rec));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_sqlite_fixture() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../drydock-rpmdb/testdata/rpmdb.sqlite"
+        ))
+        .unwrap();
+        let meta = EntryMeta {
+            path: String::new(),
+            kind: drydock_layer::EntryKind::File,
+            mode: 0o644,
+            uid: 0,
+            gid: 0,
+            size: bytes.len() as u64,
+            link: None,
+        };
+        assert!(RpmCataloger.wants("var/lib/rpm/rpmdb.sqlite", &meta));
+        let f = RpmCataloger.analyze("var/lib/rpm/rpmdb.sqlite", &meta, &bytes).unwrap();
+        let pkgs: Vec<&PackageRecord> = f
+            .iter()
+            .filter_map(|f| match f {
+                Finding::Package(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(pkgs.len(), 3, "{f:?}");
+        assert!(pkgs.iter().all(|p| p.source.is_some() && p.version.contains('-')));
+        assert!(f.iter().any(|f| matches!(f, Finding::OwnedFiles { files, .. } if !files.is_empty())));
+    }
+}

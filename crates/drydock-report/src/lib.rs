@@ -1,0 +1,331 @@
+//! Scan reports: the stable output model of drydock and its renderers.
+//!
+//! A [`ScanReport`] bundles what was scanned (the [`Target`]), what was found
+//! (a [`drydock_inventory::Inventory`]), which tool made it ([`ToolInfo`]),
+//! when (`created`, injected by the caller so output is reproducible) and any
+//! warnings. [`render`] writes it in one of four [`Format`]s:
+//!
+//! - [`Format::Table`]: aligned plain text for people, packages sorted by
+//!   ecosystem then name, unknowns and warnings listed at the end. Control
+//!   characters from the image are escaped so a hostile package name cannot
+//!   drive the terminal.
+//! - [`Format::Json`]: the [`ScanReport`] itself, serialized with serde.
+//! - [`Format::CycloneDxJson`]: a CycloneDX 1.6 BOM.
+//! - [`Format::SpdxJson`]: an SPDX 2.3 document.
+//!
+//! Renderers only render: they never drop, merge or judge packages. Where a
+//! format has rules the data may break (SPDX identifiers allow only
+//! `[A-Za-z0-9.-]`, CycloneDX versions are at most 1024 characters, license
+//! ids must come from the SPDX list), the value is encoded to fit and the
+//! original is kept in a property or extracted-license entry. Serial numbers,
+//! document namespaces and identifiers are derived from a hash of the report,
+//! so the same report always renders to the same bytes.
+//!
+//! # JSON format
+//!
+//! The `json` format is the serde form of [`ScanReport`]; these field names
+//! are stable (optional fields are omitted when empty):
+//!
+//! - `tool`: `{ "name": "drydock", "version": "0.1.0" }`
+//! - `created`: RFC 3339 UTC timestamp string
+//! - `target`: `name` (what the user asked to scan), `kind` (`"image"` or
+//!   `"filesystem"`), `manifest_digest`, `config_digest` (`"sha256:…"`),
+//!   `repo_tags`, `repo_digests`, `platform` (`"linux/amd64"`), `layers`
+//!   (each `index`, `diff_id`, `created_by`, `size`), `os` (a distro:
+//!   `id`, `version_id`, `codename`, `pretty_name`, `id_like`)
+//! - `inventory`: `distro`, `packages` (each `name`, `version`, `ecosystem`,
+//!   `purl`, `namespace`, `licenses`, `arch`, `source` (`name`, `version`),
+//!   `layer` (`index`, `diff_id`), `locations` (each `path`, `layer`,
+//!   `evidence`: `"primary"`/`"supporting"`), `found_by`, `metadata` (tagged
+//!   by `kind`)), `unknowns` (each `path`, `layer`, `analyzer`, `reason`)
+//! - `warnings`: list of strings
+//!
+//! # CycloneDX properties
+//!
+//! Facts CycloneDX has no field for are `properties` in the `drydock:`
+//! namespace: on packages `drydock:package:type`, `:found-by`,
+//! `:layer-index`, `:layer-diff-id`, `:evidence-path` (one per location),
+//! `:source-name`, `:source-version`, `:arch`, `:full-version` (when the
+//! version had to be shortened), `:malformed-purl` (a purl field that is
+//! not shaped like a purl, kept out of `purl`), `:rpm:*`, `:go:*`,
+//! `:java:sha1`; on the image `drydock:image:*`; on the BOM metadata `drydock:target:*`,
+//! `drydock:warning` and `drydock:unknown`.
+
+#![deny(missing_docs)]
+
+mod cyclonedx;
+mod ids;
+mod license;
+mod spdx;
+mod spdx_ids;
+mod table;
+mod target;
+mod time;
+
+use std::fmt;
+use std::io::Write;
+use std::str::FromStr;
+
+use drydock_inventory::{Distro, Inventory};
+use drydock_oci::Digest;
+use serde::{Deserialize, Serialize};
+
+/// What kind of thing was scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    /// A container image (archive, layout or registry reference).
+    #[default]
+    Image,
+    /// A root filesystem directory.
+    Filesystem,
+}
+
+impl TargetKind {
+    /// Lowercase name, as in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Filesystem => "filesystem",
+        }
+    }
+}
+
+/// One layer of the scanned image.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerInfo {
+    /// Position in the image, base layer first.
+    pub index: usize,
+    /// Digest of the uncompressed layer tar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff_id: Option<Digest>,
+    /// The build instruction from the image history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// Size in bytes, as recorded by the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+}
+
+/// What was scanned.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// The user's argument, e.g. `shop.oci.tar` or `registry/app:1.2`.
+    pub name: String,
+    /// Image or filesystem.
+    pub kind: TargetKind,
+    /// Digest of the image manifest, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_digest: Option<Digest>,
+    /// Digest of the image config (the image id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_digest: Option<Digest>,
+    /// `repository:tag` names of the image.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repo_tags: Vec<String>,
+    /// `repository@digest` names of the image.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repo_digests: Vec<String>,
+    /// Platform, e.g. `linux/arm64/v8`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// Layers, base first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<LayerInfo>,
+    /// Operating system release, when detected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<Distro>,
+}
+
+impl Target {
+    /// A target of the given kind named by the user's argument, with nothing
+    /// else known yet.
+    pub fn new(name: impl Into<String>, kind: TargetKind) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+            ..Self::default()
+        }
+    }
+}
+
+/// The program that produced a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// Tool name, `drydock`.
+    pub name: String,
+    /// Tool version.
+    pub version: String,
+}
+
+impl ToolInfo {
+    /// drydock at the version of this crate (the workspace version).
+    pub fn drydock() -> Self {
+        Self {
+            name: "drydock".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
+}
+
+impl Default for ToolInfo {
+    fn default() -> Self {
+        Self::drydock()
+    }
+}
+
+/// Everything a report shows about one scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanReport {
+    /// The producing tool.
+    pub tool: ToolInfo,
+    /// Creation time, RFC 3339 in UTC (`2024-05-01T12:00:00Z`). Injected by the
+    /// caller so tests and reproducible builds get identical output.
+    pub created: String,
+    /// What was scanned.
+    pub target: Target,
+    /// What was found.
+    pub inventory: Inventory,
+    /// Problems worth telling the user that did not stop the scan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl ScanReport {
+    /// The detected operating system: the inventory's, else the target's.
+    pub fn distro(&self) -> Option<&Distro> {
+        self.inventory.distro.as_ref().or(self.target.os.as_ref())
+    }
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Aligned plain-text table.
+    Table,
+    /// The report as JSON.
+    Json,
+    /// CycloneDX 1.6 JSON.
+    CycloneDxJson,
+    /// SPDX 2.3 JSON.
+    SpdxJson,
+}
+
+impl Format {
+    /// Every format, in the order help text lists them.
+    pub const ALL: [Format; 4] = [
+        Format::Table,
+        Format::Json,
+        Format::CycloneDxJson,
+        Format::SpdxJson,
+    ];
+
+    /// Canonical name, as accepted by [`FromStr`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Table => "table",
+            Self::Json => "json",
+            Self::CycloneDxJson => "cyclonedx-json",
+            Self::SpdxJson => "spdx-json",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    /// Accepts the canonical names plus the aliases `cyclonedx` and `spdx`,
+    /// ignoring ASCII case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.trim().to_ascii_lowercase();
+        Ok(match lower.as_str() {
+            "table" => Self::Table,
+            "json" => Self::Json,
+            "cyclonedx-json" | "cyclonedx" => Self::CycloneDxJson,
+            "spdx-json" | "spdx" => Self::SpdxJson,
+            _ => return Err(Error::UnknownFormat(s.to_owned())),
+        })
+    }
+}
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A format name that is not one of [`Format::ALL`] or their aliases.
+    #[error("unknown report format `{0}` (expected table, json, cyclonedx-json or spdx-json)")]
+    UnknownFormat(String),
+    /// `ScanReport::created` is not an RFC 3339 timestamp in UTC.
+    #[error("creation time `{0}` is not an rfc 3339 utc timestamp")]
+    InvalidTimestamp(String),
+    /// Serialization failed.
+    #[error("cannot encode report as json: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Writing the output failed.
+    #[error("cannot write report: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Renders `report` as `format` into `out`.
+///
+/// The whole document is built in memory before the first byte is written,
+/// so an error never leaves half a document behind in `out`.
+pub fn render(report: &ScanReport, format: Format, out: &mut dyn Write) -> Result<(), Error> {
+    let bytes = match format {
+        Format::Table => table::render(report).into_bytes(),
+        Format::Json => to_json(report)?,
+        Format::CycloneDxJson => to_json(&cyclonedx::build(report)?)?,
+        Format::SpdxJson => to_json(&spdx::build(report)?)?,
+    };
+    out.write_all(&bytes)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, Error> {
+    let mut bytes = serde_json::to_vec_pretty(value)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>().unwrap(), f);
+        }
+        assert_eq!(
+            "cyclonedx".parse::<Format>().unwrap(),
+            Format::CycloneDxJson
+        );
+        assert_eq!("SPDX".parse::<Format>().unwrap(), Format::SpdxJson);
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown report format `xml` (expected table, json, cyclonedx-json or spdx-json)"
+        );
+    }
+
+    #[test]
+    fn distro_prefers_inventory() {
+        let mut r = ScanReport::default();
+        r.target.os = Some(Distro {
+            id: "target".into(),
+            ..Distro::default()
+        });
+        assert_eq!(r.distro().unwrap().id, "target");
+        r.inventory.distro = Some(Distro {
+            id: "inv".into(),
+            ..Distro::default()
+        });
+        assert_eq!(r.distro().unwrap().id, "inv");
+    }
+}

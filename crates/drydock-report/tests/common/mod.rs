@@ -1,0 +1,604 @@
+//! Shared test helpers: offline validators for the vendored official schemas,
+//! independent checks for what the SPDX 2.3 schema leaves unchecked, and a
+//! representative report.
+
+#![allow(dead_code)]
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use drydock_inventory::{
+    Distro, Ecosystem, Evidence, Inventory, LayerRef, Location, Metadata, Package, PurlBuilder,
+    SourcePackage, Unknown,
+};
+use drydock_oci::Digest;
+use drydock_report::{Format, LayerInfo, ScanReport, Target, TargetKind, ToolInfo, render};
+use jsonschema::{Retrieve, Uri, Validator};
+use serde_json::Value;
+
+const BOM_SCHEMA: &str = include_str!("../schemas/bom-1.6.schema.json");
+const CDX_SPDX_SCHEMA: &str = include_str!("../schemas/spdx.schema.json");
+const JSF_SCHEMA: &str = include_str!("../schemas/jsf-0.82.schema.json");
+const SPDX_SCHEMA: &str = include_str!("../schemas/spdx-schema.json");
+
+/// Serves the schemas the CycloneDX schema references from the vendored
+/// copies, by their `$id`s; anything else is an error, so a test can never
+/// reach for the network.
+struct Vendored(HashMap<&'static str, Value>);
+
+impl Retrieve for Vendored {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        self.0
+            .get(uri.as_str())
+            .cloned()
+            .ok_or_else(|| format!("schema {uri} is not vendored").into())
+    }
+}
+
+fn parse(s: &str) -> Value {
+    serde_json::from_str(s).expect("vendored schema is json")
+}
+
+pub static CYCLONEDX: LazyLock<Validator> = LazyLock::new(|| {
+    let vendored = Vendored(HashMap::from([
+        (
+            "http://cyclonedx.org/schema/spdx.schema.json",
+            parse(CDX_SPDX_SCHEMA),
+        ),
+        (
+            "http://cyclonedx.org/schema/jsf-0.82.schema.json",
+            parse(JSF_SCHEMA),
+        ),
+    ]));
+    jsonschema::options()
+        .with_retriever(vendored)
+        .should_validate_formats(true)
+        .build(&parse(BOM_SCHEMA))
+        .expect("cyclonedx schema compiles")
+});
+
+pub static SPDX: LazyLock<Validator> = LazyLock::new(|| {
+    jsonschema::options()
+        .with_retriever(Vendored(HashMap::new()))
+        .should_validate_formats(true)
+        .build(&parse(SPDX_SCHEMA))
+        .expect("spdx schema compiles")
+});
+
+/// Every identifier in the vendored SPDX license list (licenses and
+/// exceptions), straight from the CycloneDX `spdx.schema.json` enum.
+pub static SPDX_LIST: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    parse(CDX_SPDX_SCHEMA)["enum"]
+        .as_array()
+        .expect("enum")
+        .iter()
+        .map(|v| v.as_str().expect("string id").to_owned())
+        .collect()
+});
+
+pub fn schema_errors(validator: &Validator, doc: &Value) -> Vec<String> {
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+pub fn render_string(report: &ScanReport, format: Format) -> String {
+    let mut out = Vec::new();
+    render(report, format, &mut out).expect("render");
+    String::from_utf8(out).expect("utf-8 output")
+}
+
+pub fn render_json(report: &ScanReport, format: Format) -> Value {
+    serde_json::from_str(&render_string(report, format)).expect("output is json")
+}
+
+/// Schema validation plus the rules CycloneDX states in prose: bom-refs are
+/// unique, and the root depends on every component.
+pub fn check_cyclonedx(doc: &Value) -> Result<(), String> {
+    let errors = schema_errors(&CYCLONEDX, doc);
+    if !errors.is_empty() {
+        return Err(format!("schema: {errors:#?}"));
+    }
+    let comps = doc["components"].as_array().ok_or("no components array")?;
+    let root_ref = doc["metadata"]["component"]["bom-ref"]
+        .as_str()
+        .ok_or("root has no bom-ref")?;
+    let mut refs = HashSet::from([root_ref.to_owned()]);
+    let root = &doc["metadata"]["component"];
+    for c in comps.iter().chain([root]) {
+        if let Some(purl) = c.get("purl")
+            && !purl.as_str().is_some_and(is_purl)
+        {
+            return Err(format!("bad purl {purl}"));
+        }
+    }
+    for c in comps {
+        let r = c["bom-ref"].as_str().ok_or("component without bom-ref")?;
+        if !refs.insert(r.to_owned()) {
+            return Err(format!("duplicate bom-ref {r}"));
+        }
+    }
+    let deps = doc["dependencies"].as_array().ok_or("no dependencies")?;
+    let root_dep = deps
+        .iter()
+        .find(|d| d["ref"] == root_ref)
+        .ok_or("root missing from dependencies")?;
+    let depends: HashSet<&str> = root_dep["dependsOn"]
+        .as_array()
+        .ok_or("no dependsOn")?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for c in comps {
+        let r = c["bom-ref"].as_str().unwrap_or_default();
+        if !depends.contains(r) {
+            return Err(format!("root does not depend on {r}"));
+        }
+    }
+    Ok(())
+}
+
+/// The purl shape spdx-tools demands of a `purl` locator
+/// (`^pkg:.+(/.+)?/.+(@.+)?(\?.+)?(#.+)?$`, `.` not matching newlines),
+/// applied to CycloneDX `purl` fields too.
+fn is_purl(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("pkg:") else {
+        return false;
+    };
+    !rest.contains('\n')
+        && rest
+            .char_indices()
+            .any(|(i, c)| c == '/' && i > 0 && i + 1 < rest.len())
+}
+
+fn is_idstring(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
+/// A license expression check written independently of the crate's parser:
+/// operands and operators alternate, parentheses balance, and every operand
+/// is an id from the list (optionally `+`) or a LicenseRef declared in the
+/// document.
+fn check_expression(expr: &str, declared: &HashSet<String>) -> Result<(), String> {
+    if expr == "NOASSERTION" || expr == "NONE" {
+        return Ok(());
+    }
+    let spaced = expr.replace('(', " ( ").replace(')', " ) ");
+    let mut want_operand = true;
+    let mut depth = 0usize;
+    let mut after_with = false;
+    for tok in spaced.split_whitespace() {
+        match tok {
+            "(" if want_operand && !after_with => depth += 1,
+            ")" if !want_operand => depth = depth.checked_sub(1).ok_or("unbalanced )")?,
+            "AND" | "OR" | "WITH" if !want_operand => {
+                want_operand = true;
+                after_with = tok == "WITH";
+            }
+            t if want_operand => {
+                let ok = if let Some(r) = t.strip_prefix("LicenseRef-") {
+                    is_idstring(r) && declared.contains(t) && !after_with
+                } else {
+                    let base = t.strip_suffix('+').unwrap_or(t);
+                    SPDX_LIST.contains(t) || SPDX_LIST.contains(base)
+                };
+                if !ok {
+                    return Err(format!("unknown operand {t:?} in {expr:?}"));
+                }
+                want_operand = false;
+                after_with = false;
+            }
+            t => return Err(format!("unexpected {t:?} in {expr:?}")),
+        }
+    }
+    if want_operand || depth != 0 {
+        return Err(format!("incomplete expression {expr:?}"));
+    }
+    Ok(())
+}
+
+fn is_spdx_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+/// Schema validation plus what the SPDX 2.3 specification requires but its
+/// JSON schema does not check: the SPDXID alphabet and uniqueness,
+/// relationships that point at existing elements, the timestamp shape,
+/// valid license expressions with declared LicenseRefs, and a DESCRIBES
+/// root that CONTAINS every other package.
+pub fn check_spdx(doc: &Value) -> Result<(), String> {
+    let errors = schema_errors(&SPDX, doc);
+    if !errors.is_empty() {
+        return Err(format!("schema: {errors:#?}"));
+    }
+    if doc["spdxVersion"] != "SPDX-2.3" || doc["dataLicense"] != "CC0-1.0" {
+        return Err("wrong version or data license".into());
+    }
+    let created = doc["creationInfo"]["created"].as_str().unwrap_or_default();
+    if !is_spdx_timestamp(created) {
+        return Err(format!("bad created {created:?}"));
+    }
+    let ns = doc["documentNamespace"].as_str().ok_or("no namespace")?;
+    if !ns.starts_with("https://") || ns.contains('#') || ns.contains(' ') {
+        return Err(format!("bad namespace {ns:?}"));
+    }
+    let mut declared = HashSet::new();
+    for info in doc["hasExtractedLicensingInfos"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let id = info["licenseId"].as_str().ok_or("no licenseId")?;
+        if !id.strip_prefix("LicenseRef-").is_some_and(is_idstring) {
+            return Err(format!("bad LicenseRef {id:?}"));
+        }
+        if !declared.insert(id.to_owned()) {
+            return Err(format!("LicenseRef {id} declared twice"));
+        }
+    }
+    let mut ids = HashSet::from(["SPDXRef-DOCUMENT".to_owned()]);
+    let packages = doc["packages"].as_array().ok_or("no packages")?;
+    for p in packages {
+        let id = p["SPDXID"].as_str().ok_or("package without SPDXID")?;
+        if !id.strip_prefix("SPDXRef-").is_some_and(is_idstring) {
+            return Err(format!("bad SPDXID {id:?}"));
+        }
+        if !ids.insert(id.to_owned()) {
+            return Err(format!("duplicate SPDXID {id}"));
+        }
+        for field in ["licenseDeclared", "licenseConcluded"] {
+            let e = p[field].as_str().ok_or("license field missing")?;
+            check_expression(e, &declared)?;
+        }
+        for r in p["externalRefs"].as_array().into_iter().flatten() {
+            let locator = r["referenceLocator"].as_str().unwrap_or_default();
+            if r["referenceType"] == "purl" && !is_purl(locator) {
+                return Err(format!("bad purl locator {locator:?}"));
+            }
+        }
+        if p["downloadLocation"] != "NOASSERTION" || p["filesAnalyzed"] != false {
+            return Err(format!("{id}: downloadLocation/filesAnalyzed"));
+        }
+    }
+    let rels = doc["relationships"].as_array().ok_or("no relationships")?;
+    for r in rels {
+        for end in ["spdxElementId", "relatedSpdxElement"] {
+            let id = r[end].as_str().unwrap_or_default();
+            if !ids.contains(id) {
+                return Err(format!("relationship to unknown element {id:?}"));
+            }
+        }
+    }
+    let root = rels
+        .iter()
+        .find(|r| r["spdxElementId"] == "SPDXRef-DOCUMENT" && r["relationshipType"] == "DESCRIBES")
+        .ok_or("document describes nothing")?["relatedSpdxElement"]
+        .as_str()
+        .unwrap_or_default();
+    for p in packages {
+        let id = p["SPDXID"].as_str().unwrap_or_default();
+        if id != root
+            && !rels.iter().any(|r| {
+                r["spdxElementId"] == root
+                    && r["relationshipType"] == "CONTAINS"
+                    && r["relatedSpdxElement"] == id
+            })
+        {
+            return Err(format!("root does not contain {id}"));
+        }
+    }
+    Ok(())
+}
+
+pub fn digest(seed: &str) -> Digest {
+    Digest::sha256_of(seed.as_bytes())
+}
+
+fn layer(index: usize) -> LayerRef {
+    LayerRef {
+        index,
+        diff_id: Some(digest(&format!("layer{index}"))),
+    }
+}
+
+fn loc(path: &str, index: usize, evidence: Evidence) -> Location {
+    Location {
+        path: path.to_owned(),
+        layer: layer(index),
+        evidence,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pkg(
+    ecosystem: Ecosystem,
+    namespace: Option<&str>,
+    name: &str,
+    version: &str,
+    purl: String,
+    licenses: &[&str],
+    layer_index: usize,
+    path: &str,
+) -> Package {
+    Package {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        ecosystem,
+        purl,
+        namespace: namespace.map(str::to_owned),
+        licenses: licenses.iter().map(|s| (*s).to_owned()).collect(),
+        arch: None,
+        source: None,
+        layer: layer(layer_index),
+        locations: vec![loc(path, layer_index, Evidence::Primary)],
+        found_by: format!("{ecosystem}-cataloger"),
+        metadata: Metadata::None,
+    }
+}
+
+pub const WEIRD_NAME: &str = "we ird/\u{1b}[31m名前\"'<>\u{202e}";
+pub const WEIRD_LICENSE: &str = "GPL v2 (or later) © \"ACME\"";
+
+/// A report covering every ecosystem shape the renderers treat specially.
+pub fn sample_report() -> ScanReport {
+    let debian = Distro {
+        id: "debian".into(),
+        version_id: Some("12".into()),
+        codename: Some("bookworm".into()),
+        pretty_name: Some("Debian GNU/Linux 12 (bookworm)".into()),
+        id_like: vec![],
+    };
+    let deb_purl = |name: &str, version: &str| {
+        PurlBuilder::new("deb", name)
+            .namespace("debian")
+            .version(version)
+            .qualifier("arch", "amd64")
+            .qualifier("distro", "debian-12")
+            .build()
+    };
+
+    let mut bsdutils = pkg(
+        Ecosystem::Deb,
+        None,
+        "bsdutils",
+        "1:2.38.1-5+deb12u3",
+        deb_purl("bsdutils", "1:2.38.1-5+deb12u3"),
+        &["GPL-2.0-or-later", "BSD-3-Clause", "public-domain"],
+        0,
+        "/var/lib/dpkg/status",
+    );
+    bsdutils.arch = Some("amd64".into());
+    bsdutils.source = Some(SourcePackage {
+        name: "util-linux".into(),
+        version: "2.38.1-5+deb12u3".into(),
+    });
+    bsdutils.locations.push(loc(
+        "/var/lib/dpkg/info/bsdutils.list",
+        0,
+        Evidence::Supporting,
+    ));
+
+    let mut libc = pkg(
+        Ecosystem::Deb,
+        None,
+        "libc6",
+        "2.36-9+deb12u4",
+        deb_purl("libc6", "2.36-9+deb12u4"),
+        &["LGPL-2.1-or-later"],
+        0,
+        "/var/lib/dpkg/status",
+    );
+    libc.source = Some(SourcePackage {
+        name: "glibc".into(),
+        version: "2.36-9+deb12u4".into(),
+    });
+
+    let mut openssl = pkg(
+        Ecosystem::Rpm,
+        None,
+        "openssl-libs",
+        "1:3.0.7-25.el9",
+        PurlBuilder::new("rpm", "openssl-libs")
+            .namespace("redhat")
+            .version("3.0.7-25.el9")
+            .qualifier("epoch", "1")
+            .build(),
+        &["Apache-2.0"],
+        1,
+        "/var/lib/rpm/rpmdb.sqlite",
+    );
+    openssl.metadata = Metadata::Rpm {
+        epoch: Some(1),
+        release: "25.el9".into(),
+        source_rpm: Some("openssl-3.0.7-25.el9.src.rpm".into()),
+        modularity_label: None,
+    };
+
+    let requests = pkg(
+        Ecosystem::Pypi,
+        None,
+        "requests",
+        "2.31.0",
+        PurlBuilder::new("pypi", "requests")
+            .version("2.31.0")
+            .build(),
+        &["Apache 2.0"],
+        2,
+        "/usr/local/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA",
+    );
+    let six_purl = PurlBuilder::new("pypi", "six").version("1.16.0").build();
+    let six_a = pkg(
+        Ecosystem::Pypi,
+        None,
+        "six",
+        "1.16.0",
+        six_purl.clone(),
+        &["MIT"],
+        1,
+        "/usr/lib/python3/dist-packages/six-1.16.0.egg-info/PKG-INFO",
+    );
+    let six_b = pkg(
+        Ecosystem::Pypi,
+        None,
+        "six",
+        "1.16.0",
+        six_purl,
+        &["MIT"],
+        2,
+        "/usr/local/lib/python3.11/site-packages/six-1.16.0.dist-info/METADATA",
+    );
+    let babel = pkg(
+        Ecosystem::Npm,
+        Some("@babel"),
+        "@babel/core",
+        "7.24.0",
+        PurlBuilder::new("npm", "core")
+            .namespace("@babel")
+            .version("7.24.0")
+            .build(),
+        &["MIT"],
+        2,
+        "/app/node_modules/@babel/core/package.json",
+    );
+    let mut log4j = pkg(
+        Ecosystem::Maven,
+        Some("org.apache.logging.log4j"),
+        "log4j-core",
+        "2.17.1",
+        PurlBuilder::new("maven", "log4j-core")
+            .namespace("org.apache.logging.log4j")
+            .version("2.17.1")
+            .build(),
+        &["Apache-2.0"],
+        2,
+        "/app/lib/app.jar!/BOOT-INF/lib/log4j-core-2.17.1.jar",
+    );
+    log4j.metadata = Metadata::Java {
+        sha1: Some("779F60F3844DADC3EF597976FCB1E5127B1F343D".into()),
+    };
+    let mut stdlib = pkg(
+        Ecosystem::Golang,
+        None,
+        "stdlib",
+        "go1.21.5",
+        PurlBuilder::new("golang", "stdlib")
+            .version("go1.21.5")
+            .build(),
+        &["BSD-3-Clause"],
+        2,
+        "/usr/local/bin/server",
+    );
+    stdlib.metadata = Metadata::Golang {
+        go_version: "go1.21.5".into(),
+        main_module: Some("example.com/server".into()),
+        main: false,
+    };
+    let rack = pkg(
+        Ecosystem::Gem,
+        None,
+        "rack",
+        "3.0.8",
+        PurlBuilder::new("gem", "rack").version("3.0.8").build(),
+        &["MIT"],
+        2,
+        "/usr/local/bundle/specifications/rack-3.0.8.gemspec",
+    );
+    let console = pkg(
+        Ecosystem::Composer,
+        Some("symfony"),
+        "console",
+        "v6.4.1",
+        PurlBuilder::new("composer", "console")
+            .namespace("symfony")
+            .version("v6.4.1")
+            .build(),
+        &["MIT"],
+        2,
+        "/var/www/vendor/composer/installed.json",
+    );
+    let newtonsoft = pkg(
+        Ecosystem::Nuget,
+        None,
+        "Newtonsoft.Json",
+        "13.0.3",
+        PurlBuilder::new("nuget", "Newtonsoft.Json")
+            .version("13.0.3")
+            .build(),
+        &["(mit or apache-2.0) and BSD-2-Clause"],
+        2,
+        "/app/app.deps.json",
+    );
+    let mut weird = pkg(
+        Ecosystem::Npm,
+        None,
+        WEIRD_NAME,
+        "1.0.0 beta+💥",
+        PurlBuilder::new("npm", WEIRD_NAME)
+            .version("1.0.0 beta+💥")
+            .build(),
+        &[WEIRD_LICENSE, "", "Apache-2.0 WITH LLVM-exception"],
+        2,
+        "/app/node_modules/we ird/package.json",
+    );
+    weird.found_by = "npm\ncataloger".into();
+
+    let mut inventory = Inventory {
+        distro: Some(debian.clone()),
+        packages: vec![
+            bsdutils, libc, openssl, requests, six_a, six_b, babel, log4j, stdlib, rack, console,
+            newtonsoft, weird,
+        ],
+        unknowns: vec![Unknown {
+            path: "/usr/lib/python3/dist-packages/broken.dist-info/METADATA".into(),
+            layer: Some(layer(1)),
+            analyzer: "python".into(),
+            reason: "metadata is not utf-8".into(),
+        }],
+    };
+    inventory.sort();
+
+    ScanReport {
+        tool: ToolInfo {
+            name: "drydock".into(),
+            version: "0.1.0".into(),
+        },
+        created: "2024-05-01T12:00:00Z".into(),
+        target: Target {
+            name: "registry.example.com:5000/shop/app:1.2".into(),
+            kind: TargetKind::Image,
+            manifest_digest: Some(digest("manifest")),
+            config_digest: Some(digest("config")),
+            repo_tags: vec!["registry.example.com:5000/shop/app:1.2".into()],
+            repo_digests: vec![format!(
+                "registry.example.com:5000/shop/app@{}",
+                digest("manifest")
+            )],
+            platform: Some("linux/amd64".into()),
+            layers: (0..3)
+                .map(|i| LayerInfo {
+                    index: i,
+                    diff_id: Some(digest(&format!("layer{i}"))),
+                    created_by: Some(format!("RUN step {i}")),
+                    size: Some(1000 * (i as u64 + 1)),
+                })
+                .collect(),
+            os: Some(debian),
+        },
+        inventory,
+        warnings: vec!["layer 2 has a whiteout for a missing file".into()],
+    }
+}

@@ -1,0 +1,261 @@
+//! The scan pipeline as a library.
+//!
+//! [`scan`] opens a source, streams every layer once (in parallel, one
+//! thread per layer, each decompressing and hashing its own stream), runs
+//! the analyzers over each layer's files as they pass, stacks the layer
+//! indexes into the merged file system and assembles the inventory. Callers
+//! (the CLI, later the server) choose the source and render the result; this
+//! crate neither prints nor exits.
+
+#![deny(missing_docs)]
+
+use std::io::Read;
+use std::sync::Arc;
+
+use drydock_catalog::{Analyzer, AssembleOptions, LayerAnalysis, LayerDriver, assemble};
+use drydock_fs::LayeredFs;
+use drydock_inventory::{Inventory, LayerRef};
+use drydock_layer::{LayerError, Limits};
+use drydock_source::{Image, OpenOptions, RootfsLimits, SourceError, SourceKind};
+use rayon::prelude::*;
+
+/// Receives progress events; implementations must be cheap and thread-safe.
+pub trait Progress: Send + Sync {
+    /// The scan will read this many stored bytes in total (0 if unknown).
+    fn start(&self, _total_bytes: u64, _layers: usize) {}
+    /// `n` more stored bytes were read.
+    fn advance(&self, _n: u64) {}
+    /// A layer is finished.
+    fn layer_done(&self, _index: usize) {}
+}
+
+/// Options for a scan.
+#[derive(Clone, Default)]
+pub struct ScanOptions {
+    /// Source options (platform).
+    pub open: OpenOptions,
+    /// Per-layer limits.
+    pub limits: Limits,
+    /// Progress receiver.
+    pub progress: Option<Arc<dyn Progress>>,
+    /// Treat the reference as a root filesystem directory.
+    pub rootfs: bool,
+}
+
+/// Facts about one layer of a finished scan.
+#[derive(Debug, Clone)]
+pub struct LayerInfo {
+    /// Position and diff_id.
+    pub layer: LayerRef,
+    /// The history step that created it.
+    pub created_by: Option<String>,
+    /// Stored size.
+    pub size: Option<u64>,
+    /// Uncompressed size.
+    pub uncompressed_size: u64,
+    /// Entries walked.
+    pub entries: u64,
+}
+
+/// The result of a scan.
+#[derive(Debug)]
+pub struct ScanOutcome {
+    /// The image as opened.
+    pub image: Image,
+    /// What it contains.
+    pub inventory: Inventory,
+    /// Per-layer facts.
+    pub layers: Vec<LayerInfo>,
+    /// Oddities that did not stop the scan.
+    pub warnings: Vec<String>,
+}
+
+/// Why a scan failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanError {
+    /// The image could not be opened.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// A layer could not be read or verified.
+    #[error("layer {index} ({diff_id}): {source}")]
+    Layer {
+        /// Layer position.
+        index: usize,
+        /// Its diff_id, or `unknown`.
+        diff_id: String,
+        /// Cause.
+        #[source]
+        source: LayerError,
+    },
+    /// A layer blob could not be opened.
+    #[error("layer {index}: {source}")]
+    LayerSource {
+        /// Layer position.
+        index: usize,
+        /// Cause.
+        #[source]
+        source: SourceError,
+    },
+}
+
+struct Counting<R> {
+    inner: R,
+    progress: Option<Arc<dyn Progress>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(p) = &self.progress {
+            p.advance(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+/// Opens `reference` and scans it with the default analyzers.
+pub fn scan(reference: &str, options: &ScanOptions) -> Result<ScanOutcome, ScanError> {
+    let image = if options.rootfs {
+        drydock_source::open_rootfs(reference, std::path::Path::new(reference))?
+    } else {
+        drydock_source::open(reference, &options.open)?
+    };
+    scan_image(image, options)
+}
+
+/// Scans an already opened image.
+pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, ScanError> {
+    let analyzers = drydock_catalog::default_analyzers();
+    let mut warnings = image.warnings.clone();
+    let (analyses, layers) = if image.kind == SourceKind::Rootfs {
+        scan_rootfs(&image, &analyzers, options, &mut warnings)?
+    } else {
+        scan_layers(&image, &analyzers, options, &mut warnings)?
+    };
+    let refs: Vec<LayerRef> = layers.iter().map(|l| l.layer.clone()).collect();
+    let fs = LayeredFs::build(analyses.iter().map(|a| a.index.clone()).collect());
+    let inventory = assemble(&analyses, &refs, &fs, &AssembleOptions::default());
+    Ok(ScanOutcome {
+        image,
+        inventory,
+        layers,
+        warnings,
+    })
+}
+
+fn scan_layers(
+    image: &Image,
+    analyzers: &[Box<dyn Analyzer>],
+    options: &ScanOptions,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<LayerAnalysis>, Vec<LayerInfo>), ScanError> {
+    if let Some(p) = &options.progress {
+        p.start(image.layers.iter().filter_map(|l| l.size).sum(), image.layers.len());
+    }
+    let history = image.config.layer_history();
+    let results: Vec<Result<(LayerAnalysis, LayerInfo, Vec<String>), ScanError>> = image
+        .layers
+        .par_iter()
+        .map(|layer| {
+            let layer_ref = LayerRef {
+                index: layer.index,
+                diff_id: layer.diff_id.clone(),
+            };
+            let blob = image
+                .open_layer(layer.index)
+                .map_err(|source| ScanError::LayerSource {
+                    index: layer.index,
+                    source,
+                })?;
+            let blob = Counting {
+                inner: blob,
+                progress: options.progress.clone(),
+            };
+            let mut driver = LayerDriver::new(analyzers, layer_ref.clone());
+            let summary = drydock_layer::walk_layer(
+                blob,
+                layer.compression_hint,
+                layer.blob_digest.as_ref(),
+                layer.diff_id.as_ref(),
+                &options.limits,
+                |change, content| driver.visit(change, content),
+            )
+            .map_err(|source| ScanError::Layer {
+                index: layer.index,
+                diff_id: layer
+                    .diff_id
+                    .as_ref()
+                    .map_or_else(|| "unknown".to_owned(), ToString::to_string),
+                source,
+            })?;
+            if let Some(p) = &options.progress {
+                p.layer_done(layer.index);
+            }
+            let created_by = history
+                .get(layer.index)
+                .copied()
+                .flatten()
+                .and_then(|h| image.config.history.get(h))
+                .and_then(|h| h.created_by.clone());
+            let warnings = summary
+                .warnings
+                .iter()
+                .map(|w| format!("layer {}: {w}", layer.index))
+                .collect();
+            Ok((
+                driver.finish(),
+                LayerInfo {
+                    layer: LayerRef {
+                        index: layer.index,
+                        diff_id: Some(summary.diff_id.clone()),
+                    },
+                    created_by,
+                    size: layer.size,
+                    uncompressed_size: summary.uncompressed_bytes,
+                    entries: summary.entries,
+                },
+                warnings,
+            ))
+        })
+        .collect();
+    let mut analyses = Vec::with_capacity(results.len());
+    let mut infos = Vec::with_capacity(results.len());
+    for r in results {
+        let (a, info, w) = r?;
+        analyses.push(a);
+        infos.push(info);
+        warnings.extend(w);
+    }
+    Ok((analyses, infos))
+}
+
+fn scan_rootfs(
+    image: &Image,
+    analyzers: &[Box<dyn Analyzer>],
+    _options: &ScanOptions,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<LayerAnalysis>, Vec<LayerInfo>), ScanError> {
+    let root = image.rootfs.clone().unwrap_or_default();
+    let layer_ref = LayerRef {
+        index: 0,
+        diff_id: None,
+    };
+    let mut driver = LayerDriver::new(analyzers, layer_ref.clone());
+    let mut entries = 0u64;
+    let w = drydock_source::walk_rootfs(&root, &RootfsLimits::default(), |change, content| {
+        entries += 1;
+        driver.visit(change, content)
+    })?;
+    warnings.extend(w);
+    Ok((
+        vec![driver.finish()],
+        vec![LayerInfo {
+            layer: layer_ref,
+            created_by: None,
+            size: None,
+            uncompressed_size: 0,
+            entries,
+        }],
+    ))
+}

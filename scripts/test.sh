@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the whole drydock test suite. Installs what the tests need when run
+# as root on a Debian machine (CI, fresh developer machines).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System tools the tests use: skopeo makes docker archives from the shared
+# OCI archives; rpm builds rpm databases for the rpmdb tests.
+need=()
+command -v skopeo >/dev/null || need+=(skopeo)
+command -v rpm >/dev/null || need+=(rpm)
+command -v rpmbuild >/dev/null || need+=(rpm)
+command -v db_load >/dev/null || need+=(db-util)
+command -v sqlite3 >/dev/null || need+=(sqlite3)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "warning: missing ${need[*]}; tests that need them will fail" >&2
+  fi
+fi
+
+# A target directory outside the clone lets repeated runs reuse builds;
+# everything still builds from scratch when it is empty.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/drydock-target}"
+export DRYDOCK_SHARED="${DRYDOCK_SHARED:-$(cd .. && pwd)/shared}"
+
+cargo test --workspace --locked "$@"
