@@ -67,16 +67,31 @@ mod tests {
     fn finds_stamped_version() {
         let mut b = vec![0xffu8; 40];
         b.extend_from_slice(b"\x02\x00\x00\x00\x00\x00\x00\x00go1.19.8\x00\x00\x00\x00\x00\x00\x00\x002.8.2+ds1\x00\x00\x0f\x0e");
-        assert_eq!(go_stamped_version(&b, "go1.19.8").as_deref(), Some("2.8.2+ds1"));
+        assert_eq!(
+            go_stamped_version(&b, "go1.19.8").as_deref(),
+            Some("2.8.2+ds1")
+        );
     }
 
     #[test]
     fn ignores_non_versions_and_embedded_mentions() {
-        assert_eq!(go_stamped_version(b"\x00go1.21.0\x00\x00hello\x00", "go1.21.0"), None);
+        assert_eq!(
+            go_stamped_version(b"\x00go1.21.0\x00\x00hello\x00", "go1.21.0"),
+            None
+        );
         // Not NUL-delimited: part of a longer text.
-        assert_eq!(go_stamped_version(b"built with go1.21.0 1.2.3\x00", "go1.21.0"), None);
-        assert_eq!(go_stamped_version(b"\x00go1.21.0\x00v1.2\x00", "go1.21.0"), None);
-        assert_eq!(go_stamped_version(b"\x00go1.21.0\x00v1.2.3-rc.1\x00", "go1.21.0").as_deref(), Some("v1.2.3-rc.1"));
+        assert_eq!(
+            go_stamped_version(b"built with go1.21.0 1.2.3\x00", "go1.21.0"),
+            None
+        );
+        assert_eq!(
+            go_stamped_version(b"\x00go1.21.0\x00v1.2\x00", "go1.21.0"),
+            None
+        );
+        assert_eq!(
+            go_stamped_version(b"\x00go1.21.0\x00v1.2.3-rc.1\x00", "go1.21.0").as_deref(),
+            Some("v1.2.3-rc.1")
+        );
         assert_eq!(go_stamped_version(b"", ""), None);
     }
 

@@ -25,7 +25,12 @@ impl Analyzer for ApkCataloger {
         64 << 20
     }
 
-    fn analyze(&self, _path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+    fn analyze(
+        &self,
+        _path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
         Ok(parse_installed(&String::from_utf8_lossy(content)))
     }
 }
@@ -58,7 +63,8 @@ pub(crate) fn parse_installed(text: &str) -> Vec<Finding> {
         let Some((key, value)) = line.split_once(':') else {
             continue;
         };
-        let (rec, files) = cur.get_or_insert_with(|| (PackageRecord::new(Ecosystem::Apk, "", ""), Vec::new()));
+        let (rec, files) =
+            cur.get_or_insert_with(|| (PackageRecord::new(Ecosystem::Apk, "", ""), Vec::new()));
         match key {
             "P" => rec.name = value.to_owned(),
             "V" => rec.version = value.to_owned(),
@@ -103,11 +109,21 @@ mod tests {
         let pkgs: Vec<_> = f
             .iter()
             .filter_map(|f| match f {
-                Finding::Package(p) => Some((p.name.as_str(), p.version.as_str(), p.source.as_ref().unwrap().name.as_str())),
+                Finding::Package(p) => Some((
+                    p.name.as_str(),
+                    p.version.as_str(),
+                    p.source.as_ref().unwrap().name.as_str(),
+                )),
                 _ => None,
             })
             .collect();
-        assert_eq!(pkgs, vec![("musl", "1.2.4-r2", "musl"), ("libcrypto3", "3.1.4-r5", "openssl")]);
+        assert_eq!(
+            pkgs,
+            vec![
+                ("musl", "1.2.4-r2", "musl"),
+                ("libcrypto3", "3.1.4-r5", "openssl")
+            ]
+        );
         assert!(f.contains(&Finding::OwnedFiles {
             ecosystem: Ecosystem::Apk,
             package: "libcrypto3".into(),

@@ -58,12 +58,19 @@ pub fn assemble(
     for (i, a) in analyses.iter().enumerate() {
         for f in a.files.iter().filter(|f| visible(&f.path, i)) {
             for finding in &f.findings {
-                if let Finding::OwnedFiles { ecosystem, package, files } = finding {
+                if let Finding::OwnedFiles {
+                    ecosystem,
+                    package,
+                    files,
+                } = finding
+                {
                     for file in files {
                         let canon = fs
                             .canonical_parent(file.trim_start_matches('/'))
                             .unwrap_or_else(|| file.trim_start_matches('/').to_owned());
-                        owned.entry(canon).or_insert_with(|| format!("{ecosystem}:{package}"));
+                        owned
+                            .entry(canon)
+                            .or_insert_with(|| format!("{ecosystem}:{package}"));
                     }
                 }
             }
@@ -74,7 +81,11 @@ pub fn assemble(
     let mut history: HashMap<&str, BTreeMap<usize, HashSet<Ident<'_>>>> = HashMap::new();
     for (i, a) in analyses.iter().enumerate() {
         for f in &a.files {
-            let set = history.entry(f.path.as_str()).or_default().entry(i).or_default();
+            let set = history
+                .entry(f.path.as_str())
+                .or_default()
+                .entry(i)
+                .or_default();
             for finding in &f.findings {
                 if let Finding::Package(r) = finding {
                     set.insert(ident(r));
@@ -98,7 +109,9 @@ pub fn assemble(
                 let Finding::Package(rec) = finding else {
                     continue;
                 };
-                let canon = fs.canonical_parent(&f.path).unwrap_or_else(|| f.path.clone());
+                let canon = fs
+                    .canonical_parent(&f.path)
+                    .unwrap_or_else(|| f.path.clone());
                 let owner = owned.get(&canon);
                 if !rec.ecosystem.is_os() && owner.is_some() && deferred_to_owner(rec.ecosystem) {
                     continue;

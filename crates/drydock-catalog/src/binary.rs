@@ -1,6 +1,8 @@
 //! Compiled executables: Go build info and cargo-auditable dependency lists.
 
-use drydock_binary::{Limits, go_build_info, go_stamped_version, looks_like_executable, rust_audit_info};
+use drydock_binary::{
+    Limits, go_build_info, go_stamped_version, looks_like_executable, rust_audit_info,
+};
 use drydock_inventory::{Ecosystem, Metadata};
 use drydock_layer::EntryMeta;
 
@@ -21,14 +23,22 @@ impl Analyzer for BinaryCataloger {
     fn wants(&self, path: &str, meta: &EntryMeta) -> bool {
         // Executables only; shared objects are executable on most distros
         // too but never carry Go build info worth reporting separately.
-        meta.mode & 0o111 != 0 && meta.size >= 1024 && !path.ends_with(".so") && !path.contains(".so.")
+        meta.mode & 0o111 != 0
+            && meta.size >= 1024
+            && !path.ends_with(".so")
+            && !path.contains(".so.")
     }
 
     fn max_size(&self) -> u64 {
         512 << 20
     }
 
-    fn analyze(&self, _path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+    fn analyze(
+        &self,
+        _path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
         if !looks_like_executable(content) {
             return Ok(Vec::new());
         }
@@ -57,7 +67,14 @@ fn module_root(package: &str) -> String {
     let parts: Vec<&str> = package.split('/').collect();
     let three = matches!(
         parts.first().copied(),
-        Some("github.com" | "gitlab.com" | "bitbucket.org" | "golang.org" | "gitea.com" | "codeberg.org")
+        Some(
+            "github.com"
+                | "gitlab.com"
+                | "bitbucket.org"
+                | "golang.org"
+                | "gitea.com"
+                | "codeberg.org"
+        )
     );
     if three && parts.len() >= 3 {
         return parts[..3].join("/");
@@ -69,7 +86,12 @@ fn module_root(package: &str) -> String {
 }
 
 fn go_packages(content: &[u8], info: &drydock_binary::GoBuildInfo) -> Vec<Finding> {
-    let toolchain = info.go_version.split_whitespace().next().unwrap_or("").to_owned();
+    let toolchain = info
+        .go_version
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_owned();
     let meta = |main: bool, main_module: Option<String>| Metadata::Golang {
         go_version: toolchain.clone(),
         main_module,
@@ -77,14 +99,23 @@ fn go_packages(content: &[u8], info: &drydock_binary::GoBuildInfo) -> Vec<Findin
     };
     let stamped = || {
         go_stamped_version(content, &toolchain).map(|v| {
-            if v.starts_with('v') { v } else { format!("v{v}") }
+            if v.starts_with('v') {
+                v
+            } else {
+                format!("v{v}")
+            }
         })
     };
     let mut out = Vec::new();
     let main_module = match &info.main {
-        Some(m) if m.version != "(devel)" && !m.version.is_empty() => Some((m.path.clone(), m.version.clone())),
+        Some(m) if m.version != "(devel)" && !m.version.is_empty() => {
+            Some((m.path.clone(), m.version.clone()))
+        }
         Some(m) => stamped().map(|v| (m.path.clone(), v)),
-        None => info.path.as_deref().and_then(|p| stamped().map(|v| (module_root(p), v))),
+        None => info
+            .path
+            .as_deref()
+            .and_then(|p| stamped().map(|v| (module_root(p), v))),
     };
     let main_path = main_module.as_ref().map(|(p, _)| p.clone());
     if let Some((path, version)) = main_module {
@@ -119,8 +150,14 @@ mod tests {
 
     #[test]
     fn module_roots() {
-        assert_eq!(module_root("github.com/docker/distribution/cmd/registry"), "github.com/docker/distribution");
-        assert_eq!(module_root("k8s.io/kubernetes/cmd/kubelet"), "k8s.io/kubernetes");
+        assert_eq!(
+            module_root("github.com/docker/distribution/cmd/registry"),
+            "github.com/docker/distribution"
+        );
+        assert_eq!(
+            module_root("k8s.io/kubernetes/cmd/kubelet"),
+            "k8s.io/kubernetes"
+        );
         assert_eq!(module_root("example.com/tool"), "example.com/tool");
     }
 
@@ -139,7 +176,12 @@ mod tests {
         assert!(!BinaryCataloger.wants("usr/lib/libc.so.6", &m));
         m.mode = 0o644;
         assert!(!BinaryCataloger.wants("usr/local/bin/registry", &m));
-        assert!(BinaryCataloger.analyze("x", &m, b"#!/bin/sh\necho hi\n").unwrap().is_empty());
+        assert!(
+            BinaryCataloger
+                .analyze("x", &m, b"#!/bin/sh\necho hi\n")
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -25,17 +25,29 @@ impl Analyzer for DpkgCataloger {
 
     fn wants(&self, path: &str, _meta: &EntryMeta) -> bool {
         path == STATUS
-            || (path.starts_with(STATUS_D) && !path.ends_with(".md5sums") && !path[STATUS_D.len()..].contains('/'))
-            || (path.starts_with(INFO) && path.ends_with(".list") && !path[INFO.len()..].contains('/'))
+            || (path.starts_with(STATUS_D)
+                && !path.ends_with(".md5sums")
+                && !path[STATUS_D.len()..].contains('/'))
+            || (path.starts_with(INFO)
+                && path.ends_with(".list")
+                && !path[INFO.len()..].contains('/'))
     }
 
     fn max_size(&self) -> u64 {
         64 << 20
     }
 
-    fn analyze(&self, path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+    fn analyze(
+        &self,
+        path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
         let text = String::from_utf8_lossy(content);
-        if let Some(name) = path.strip_prefix(INFO).and_then(|n| n.strip_suffix(".list")) {
+        if let Some(name) = path
+            .strip_prefix(INFO)
+            .and_then(|n| n.strip_suffix(".list"))
+        {
             // `libc6:amd64.list` belongs to `libc6`.
             let package = name.split(':').next().unwrap_or(name).to_owned();
             let files = text
@@ -69,11 +81,8 @@ pub(crate) fn parse_status(text: &str, distroless: bool) -> Vec<PackageRecord> {
             continue;
         };
         match get(&para, "Status") {
-            Some(status) => {
-                if status.split_whitespace().nth(2) != Some("installed") {
-                    continue;
-                }
-            }
+            Some(status) if status.split_whitespace().nth(2) != Some("installed") => continue,
+            Some(_) => {}
             None if !distroless => continue,
             None => {}
         }
@@ -83,7 +92,12 @@ pub(crate) fn parse_status(text: &str, distroless: bool) -> Vec<PackageRecord> {
                 let sname = parts.next().unwrap_or(name).trim();
                 let sversion = parts
                     .next()
-                    .map(|v| v.trim().trim_start_matches('(').trim_end_matches(')').trim())
+                    .map(|v| {
+                        v.trim()
+                            .trim_start_matches('(')
+                            .trim_end_matches(')')
+                            .trim()
+                    })
                     .filter(|v| !v.is_empty())
                     .unwrap_or(version);
                 SourcePackage {
@@ -151,13 +165,23 @@ Version: 5.2.15-2+b13
             .iter()
             .map(|p| {
                 let s = p.source.as_ref().unwrap();
-                (p.name.as_str(), p.version.as_str(), s.name.as_str(), s.version.as_str())
+                (
+                    p.name.as_str(),
+                    p.version.as_str(),
+                    s.name.as_str(),
+                    s.version.as_str(),
+                )
             })
             .collect();
         assert_eq!(
             summary,
             vec![
-                ("bsdutils", "1:2.38.1-5+deb12u3", "util-linux", "2.38.1-5+deb12u3"),
+                (
+                    "bsdutils",
+                    "1:2.38.1-5+deb12u3",
+                    "util-linux",
+                    "2.38.1-5+deb12u3"
+                ),
                 ("diffutils", "1:3.8-4", "diffutils", "1:3.8-4"),
                 ("libtiffxx5", "4.2.0-1+deb11u1", "tiff", "4.2.0-1+deb11u1"),
                 ("held", "5.2.15-2+b13", "bash", "5.2.15-2"),
@@ -168,7 +192,10 @@ Version: 5.2.15-2+b13
 
     #[test]
     fn distroless_entries_without_status() {
-        let pkgs = parse_status("Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n", true);
+        let pkgs = parse_status(
+            "Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n",
+            true,
+        );
         assert_eq!(pkgs.len(), 1);
         assert!(parse_status("Package: base-files\nVersion: 12.4\n", false).is_empty());
     }
@@ -191,7 +218,11 @@ Version: 5.2.15-2+b13
         assert!(c.wants("var/lib/dpkg/info/libc6:amd64.list", &meta));
         assert!(!c.wants("var/lib/dpkg/status-old", &meta));
         let f = c
-            .analyze("var/lib/dpkg/info/libc6:amd64.list", &meta, b"/.\n/lib/x86_64-linux-gnu/libc.so.6\n")
+            .analyze(
+                "var/lib/dpkg/info/libc6:amd64.list",
+                &meta,
+                b"/.\n/lib/x86_64-linux-gnu/libc.so.6\n",
+            )
             .unwrap();
         assert_eq!(
             f,
@@ -206,7 +237,9 @@ Version: 5.2.15-2+b13
     #[test]
     fn megabyte_line_is_fine() {
         let long = "x".repeat(1 << 20);
-        let text = format!("Package: big\nStatus: install ok installed\nVersion: 1\nDescription: {long}\n");
+        let text = format!(
+            "Package: big\nStatus: install ok installed\nVersion: 1\nDescription: {long}\n"
+        );
         let pkgs = parse_status(&text, false);
         assert_eq!(pkgs.len(), 1);
         let text = format!("Package: {long}\nStatus: install ok installed\nVersion: 1\n");

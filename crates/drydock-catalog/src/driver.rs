@@ -36,7 +36,9 @@ pub fn cache_key(diff_id: &drydock_oci::Digest, analyzers: &[Box<dyn Analyzer>])
     for a in analyzers {
         key.push_str(&format!("|{}@{}", a.name(), a.version()));
     }
-    drydock_oci::Digest::sha256_of(key.as_bytes()).hex().to_owned()
+    drydock_oci::Digest::sha256_of(key.as_bytes())
+        .hex()
+        .to_owned()
 }
 
 /// Runs analyzers over the entries of one layer walk.
@@ -84,11 +86,15 @@ impl<'a> LayerDriver<'a> {
         }
         for a in wanted {
             if meta.size > a.max_size() {
-                self.unknown(&meta.path, a.name(), format!(
-                    "file is {} bytes, over this analyzer's {}-byte limit",
-                    meta.size,
-                    a.max_size()
-                ));
+                self.unknown(
+                    &meta.path,
+                    a.name(),
+                    format!(
+                        "file is {} bytes, over this analyzer's {}-byte limit",
+                        meta.size,
+                        a.max_size()
+                    ),
+                );
                 continue;
             }
             match a.analyze(&meta.path, meta, &self.buf) {

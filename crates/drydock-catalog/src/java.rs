@@ -26,9 +26,15 @@ impl Analyzer for JavaCataloger {
         256 << 20
     }
 
-    fn analyze(&self, path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+    fn analyze(
+        &self,
+        path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
         let location = format!("/{path}");
-        let scan = scan_archive(content, &location, &Limits::default()).map_err(|e| e.to_string())?;
+        let scan =
+            scan_archive(content, &location, &Limits::default()).map_err(|e| e.to_string())?;
         let mut out: Vec<Finding> = scan.warnings.into_iter().map(Finding::Problem).collect();
         for p in scan.packages {
             let mut rec = PackageRecord::new(Ecosystem::Maven, p.artifact_id, p.version);

@@ -36,9 +36,15 @@ impl Analyzer for GemCataloger {
     fn max_size(&self) -> u64 {
         1 << 20
     }
-    fn analyze(&self, path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+    fn analyze(
+        &self,
+        path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
         let file_name = path.rsplit('/').next().unwrap_or(path);
-        let gem = parse_gemspec(content, file_name, &Limits::default()).map_err(|e| e.to_string())?;
+        let gem =
+            parse_gemspec(content, file_name, &Limits::default()).map_err(|e| e.to_string())?;
         Ok(gem
             .map(|g| {
                 let mut r = PackageRecord::new(Ecosystem::Gem, g.name, g.version);
@@ -63,8 +69,14 @@ impl Analyzer for ComposerCataloger {
     fn max_size(&self) -> u64 {
         32 << 20
     }
-    fn analyze(&self, _path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
-        let parsed = parse_composer_installed(content, &Limits::default()).map_err(|e| e.to_string())?;
+    fn analyze(
+        &self,
+        _path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
+        let parsed =
+            parse_composer_installed(content, &Limits::default()).map_err(|e| e.to_string())?;
         let mut out: Vec<Finding> = parsed
             .packages
             .into_iter()
@@ -97,7 +109,12 @@ impl Analyzer for DotnetCataloger {
     fn max_size(&self) -> u64 {
         32 << 20
     }
-    fn analyze(&self, _path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+    fn analyze(
+        &self,
+        _path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
         let parsed = parse_deps_json(content, &Limits::default()).map_err(|e| e.to_string())?;
         let mut out: Vec<Finding> = parsed
             .packages
@@ -128,7 +145,9 @@ mod tests {
     fn names(f: &[Finding]) -> Vec<(Option<String>, String, String)> {
         f.iter()
             .filter_map(|f| match f {
-                Finding::Package(p) => Some((p.namespace.clone(), p.name.clone(), p.version.clone())),
+                Finding::Package(p) => {
+                    Some((p.namespace.clone(), p.name.clone(), p.version.clone()))
+                }
                 _ => None,
             })
             .collect()
@@ -150,7 +169,10 @@ mod tests {
         let f = ComposerCataloger
             .analyze(path, &meta(), br#"{"packages":[{"name":"monolog/monolog","version":"2.9.1","license":["MIT"]},{"name":7}]}"#)
             .unwrap();
-        assert_eq!(names(&f), vec![(Some("monolog".into()), "monolog".into(), "2.9.1".into())]);
+        assert_eq!(
+            names(&f),
+            vec![(Some("monolog".into()), "monolog".into(), "2.9.1".into())]
+        );
         assert!(f.iter().any(|x| matches!(x, Finding::Problem(_))));
     }
 
@@ -161,7 +183,10 @@ mod tests {
         let f = DotnetCataloger
             .analyze(path, &meta(), br#"{"targets":{},"libraries":{"WebApp/1.0.0":{"type":"project"},"Newtonsoft.Json/13.0.1":{"type":"package","sha512":"sha512-x"}}}"#)
             .unwrap();
-        assert_eq!(names(&f), vec![(None, "Newtonsoft.Json".into(), "13.0.1".into())]);
+        assert_eq!(
+            names(&f),
+            vec![(None, "Newtonsoft.Json".into(), "13.0.1".into())]
+        );
         assert!(DotnetCataloger.analyze(path, &meta(), b"{").is_err());
     }
 }

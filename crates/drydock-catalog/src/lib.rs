@@ -20,26 +20,26 @@
 
 #![deny(missing_docs)]
 
-mod assemble;
-mod driver;
-mod dpkg;
 mod apk;
-mod os;
-mod python;
-mod npm;
-mod langmeta;
-mod rpm;
-mod java;
+mod assemble;
 mod binary;
+mod dpkg;
+mod driver;
+mod java;
+mod langmeta;
+mod npm;
+mod os;
 mod purl;
+mod python;
 mod rfc822;
+mod rpm;
 
 use drydock_inventory::{Distro, Ecosystem, Metadata, SourcePackage};
 use drydock_layer::EntryMeta;
 use serde::{Deserialize, Serialize};
 
 pub use assemble::{AssembleOptions, assemble};
-pub use driver::{LayerAnalysis, LayerDriver, FileFindings, cache_key};
+pub use driver::{FileFindings, LayerAnalysis, LayerDriver, cache_key};
 
 /// Something that reads files of interest and reports what they contain.
 pub trait Analyzer: Send + Sync {
@@ -55,7 +55,8 @@ pub trait Analyzer: Send + Sync {
         16 << 20
     }
     /// Reads one file.
-    fn analyze(&self, path: &str, meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String>;
+    fn analyze(&self, path: &str, meta: &EntryMeta, content: &[u8])
+    -> Result<Vec<Finding>, String>;
 }
 
 /// What an analyzer found in one file.

@@ -27,7 +27,12 @@ impl Analyzer for NpmCataloger {
         4 << 20
     }
 
-    fn analyze(&self, path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+    fn analyze(
+        &self,
+        path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
         parse_package_json(content)
             .map(|r| r.map(Finding::Package).into_iter().collect())
             .map_err(|e| format!("invalid package.json `/{path}`: {e}"))
@@ -73,7 +78,9 @@ struct Manifest {
 /// not describe an installed package (no name or version).
 pub(crate) fn parse_package_json(content: &[u8]) -> Result<Option<PackageRecord>, String> {
     let m: Manifest = serde_json::from_slice(content).map_err(|e| e.to_string())?;
-    let (Some(serde_json::Value::String(full)), Some(serde_json::Value::String(version))) = (m.name, m.version) else {
+    let (Some(serde_json::Value::String(full)), Some(serde_json::Value::String(version))) =
+        (m.name, m.version)
+    else {
         return Ok(None);
     };
     if full.is_empty() || version.is_empty() {
@@ -107,24 +114,49 @@ mod tests {
 
     #[test]
     fn selection() {
-        assert!(is_installed_manifest("app/web/node_modules/express/package.json"));
-        assert!(is_installed_manifest("app/web/node_modules/@babel/core/package.json"));
-        assert!(is_installed_manifest("usr/lib/node_modules/npm/node_modules/abbrev/package.json"));
+        assert!(is_installed_manifest(
+            "app/web/node_modules/express/package.json"
+        ));
+        assert!(is_installed_manifest(
+            "app/web/node_modules/@babel/core/package.json"
+        ));
+        assert!(is_installed_manifest(
+            "usr/lib/node_modules/npm/node_modules/abbrev/package.json"
+        ));
         assert!(!is_installed_manifest("app/web/package.json"));
-        assert!(!is_installed_manifest("app/web/node_modules/resolve/test/resolver/package.json"));
-        assert!(!is_installed_manifest("app/web/node_modules/.bin/package.json"));
-        assert!(!is_installed_manifest("app/web/node_modules/@babel/package.json"));
+        assert!(!is_installed_manifest(
+            "app/web/node_modules/resolve/test/resolver/package.json"
+        ));
+        assert!(!is_installed_manifest(
+            "app/web/node_modules/.bin/package.json"
+        ));
+        assert!(!is_installed_manifest(
+            "app/web/node_modules/@babel/package.json"
+        ));
     }
 
     #[test]
     fn parses_manifests() {
-        let r = parse_package_json(br#"{"name":"@babel/core","version":"7.22.0","license":"MIT"}"#).unwrap().unwrap();
-        assert_eq!((r.namespace.as_deref(), r.name.as_str(), r.version.as_str()), (Some("@babel"), "core", "7.22.0"));
+        let r = parse_package_json(br#"{"name":"@babel/core","version":"7.22.0","license":"MIT"}"#)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (r.namespace.as_deref(), r.name.as_str(), r.version.as_str()),
+            (Some("@babel"), "core", "7.22.0")
+        );
         assert_eq!(r.licenses, vec!["MIT"]);
-        let r = parse_package_json(br#"{"name":"old","version":"1.0.0","licenses":[{"type":"BSD"},{"type":"MIT"}]}"#).unwrap().unwrap();
+        let r = parse_package_json(
+            br#"{"name":"old","version":"1.0.0","licenses":[{"type":"BSD"},{"type":"MIT"}]}"#,
+        )
+        .unwrap()
+        .unwrap();
         assert_eq!(r.licenses, vec!["BSD", "MIT"]);
         assert!(parse_package_json(br#"{"name":"nov"}"#).unwrap().is_none());
-        assert!(parse_package_json(br#"{"name":1,"version":[]}"#).unwrap().is_none());
+        assert!(
+            parse_package_json(br#"{"name":1,"version":[]}"#)
+                .unwrap()
+                .is_none()
+        );
         assert!(parse_package_json(b"{not json").is_err());
     }
 

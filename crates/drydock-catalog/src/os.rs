@@ -37,8 +37,16 @@ impl Analyzer for OsRelease {
         64 << 10
     }
 
-    fn analyze(&self, path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
-        let rank = FILES.iter().find(|(p, _)| *p == path).map_or(9, |(_, r)| *r);
+    fn analyze(
+        &self,
+        path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
+        let rank = FILES
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map_or(9, |(_, r)| *r);
         let text = String::from_utf8_lossy(content);
         let distro = match path {
             "etc/os-release" | "usr/lib/os-release" => parse_os_release(&text),
@@ -54,18 +62,20 @@ impl Analyzer for OsRelease {
             }),
             "etc/lsb-release" => {
                 let kv = key_values(&text);
-                kv.iter().find(|(k, _)| *k == "DISTRIB_ID").map(|(_, id)| Distro {
-                    id: id.to_ascii_lowercase(),
-                    version_id: kv
-                        .iter()
-                        .find(|(k, _)| *k == "DISTRIB_RELEASE")
-                        .map(|(_, v)| v.clone()),
-                    codename: kv
-                        .iter()
-                        .find(|(k, _)| *k == "DISTRIB_CODENAME")
-                        .map(|(_, v)| v.clone()),
-                    ..Distro::default()
-                })
+                kv.iter()
+                    .find(|(k, _)| *k == "DISTRIB_ID")
+                    .map(|(_, id)| Distro {
+                        id: id.to_ascii_lowercase(),
+                        version_id: kv
+                            .iter()
+                            .find(|(k, _)| *k == "DISTRIB_RELEASE")
+                            .map(|(_, v)| v.clone()),
+                        codename: kv
+                            .iter()
+                            .find(|(k, _)| *k == "DISTRIB_CODENAME")
+                            .map(|(_, v)| v.clone()),
+                        ..Distro::default()
+                    })
             }
             _ => first_line(&text).and_then(parse_redhat_release),
         };
@@ -181,7 +191,10 @@ mod tests {
     #[test]
     fn redhat_release() {
         let d = parse_redhat_release("CentOS Linux release 7.9.2009 (Core)").unwrap();
-        assert_eq!((d.id.as_str(), d.version_id.as_deref()), ("centos", Some("7.9.2009")));
+        assert_eq!(
+            (d.id.as_str(), d.version_id.as_deref()),
+            ("centos", Some("7.9.2009"))
+        );
         assert!(parse_redhat_release("garbage").is_none());
     }
 

@@ -12,7 +12,11 @@ pub(crate) fn purl_for(rec: &PackageRecord, distro: Option<&Distro>) -> String {
     match rec.ecosystem {
         Ecosystem::Deb => {
             let mut b = PurlBuilder::new("deb", &rec.name)
-                .namespace(if vendor.is_empty() { "debian".to_owned() } else { vendor })
+                .namespace(if vendor.is_empty() {
+                    "debian".to_owned()
+                } else {
+                    vendor
+                })
                 .version(&rec.version)
                 .qualifier("arch", rec.arch.clone().unwrap_or_default())
                 .qualifier("distro", distro_q);
@@ -30,7 +34,11 @@ pub(crate) fn purl_for(rec: &PackageRecord, distro: Option<&Distro>) -> String {
         }
         Ecosystem::Apk => {
             let mut b = PurlBuilder::new("apk", rec.name.to_ascii_lowercase())
-                .namespace(if vendor.is_empty() { "alpine".to_owned() } else { vendor })
+                .namespace(if vendor.is_empty() {
+                    "alpine".to_owned()
+                } else {
+                    vendor
+                })
                 .version(&rec.version)
                 .qualifier("arch", rec.arch.clone().unwrap_or_default())
                 .qualifier("distro", distro_q);
@@ -47,7 +55,11 @@ pub(crate) fn purl_for(rec: &PackageRecord, distro: Option<&Distro>) -> String {
                 _ => (None, rec.version.clone()),
             };
             let mut b = PurlBuilder::new("rpm", &rec.name)
-                .namespace(if vendor.is_empty() { "redhat".to_owned() } else { vendor })
+                .namespace(if vendor.is_empty() {
+                    "redhat".to_owned()
+                } else {
+                    vendor
+                })
                 .version(version)
                 .qualifier("arch", rec.arch.clone().unwrap_or_default())
                 .qualifier("distro", distro_q);
@@ -83,16 +95,25 @@ pub(crate) fn purl_for(rec: &PackageRecord, distro: Option<&Distro>) -> String {
             .build(),
         Ecosystem::Golang => {
             if rec.name == "stdlib" {
-                return PurlBuilder::new("golang", "stdlib").version(&rec.version).build();
+                return PurlBuilder::new("golang", "stdlib")
+                    .version(&rec.version)
+                    .build();
             }
             let (ns, name) = match rec.name.rsplit_once('/') {
                 Some((ns, name)) => (ns.to_owned(), name.to_owned()),
                 None => (String::new(), rec.name.clone()),
             };
-            PurlBuilder::new("golang", name).namespace(ns).version(&rec.version).build()
+            PurlBuilder::new("golang", name)
+                .namespace(ns)
+                .version(&rec.version)
+                .build()
         }
-        Ecosystem::Cargo => PurlBuilder::new("cargo", &rec.name).version(&rec.version).build(),
-        Ecosystem::Gem => PurlBuilder::new("gem", &rec.name).version(&rec.version).build(),
+        Ecosystem::Cargo => PurlBuilder::new("cargo", &rec.name)
+            .version(&rec.version)
+            .build(),
+        Ecosystem::Gem => PurlBuilder::new("gem", &rec.name)
+            .version(&rec.version)
+            .build(),
         Ecosystem::Composer => {
             let (ns, name) = match (&rec.namespace, rec.name.split_once('/')) {
                 (Some(ns), _) => (ns.clone(), rec.name.clone()),
@@ -104,7 +125,9 @@ pub(crate) fn purl_for(rec: &PackageRecord, distro: Option<&Distro>) -> String {
                 .version(&rec.version)
                 .build()
         }
-        Ecosystem::Nuget => PurlBuilder::new("nuget", &rec.name).version(&rec.version).build(),
+        Ecosystem::Nuget => PurlBuilder::new("nuget", &rec.name)
+            .version(&rec.version)
+            .build(),
     }
 }
 
@@ -132,8 +155,15 @@ mod tests {
         );
         let py = PackageRecord::new(Ecosystem::Pypi, "Zope.Interface__x", "5.0");
         assert_eq!(purl_for(&py, None), "pkg:pypi/zope-interface-x@5.0");
-        let go = PackageRecord::new(Ecosystem::Golang, "github.com/docker/distribution", "v2.8.2+ds1");
-        assert_eq!(purl_for(&go, None), "pkg:golang/github.com/docker/distribution@v2.8.2%2Bds1");
+        let go = PackageRecord::new(
+            Ecosystem::Golang,
+            "github.com/docker/distribution",
+            "v2.8.2+ds1",
+        );
+        assert_eq!(
+            purl_for(&go, None),
+            "pkg:golang/github.com/docker/distribution@v2.8.2%2Bds1"
+        );
         let std = PackageRecord::new(Ecosystem::Golang, "stdlib", "go1.19.8");
         assert_eq!(purl_for(&std, None), "pkg:golang/stdlib@go1.19.8");
     }

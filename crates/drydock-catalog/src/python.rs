@@ -31,9 +31,17 @@ impl Analyzer for PythonCataloger {
         4 << 20
     }
 
-    fn analyze(&self, _path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+    fn analyze(
+        &self,
+        _path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
         let text = String::from_utf8_lossy(content);
-        Ok(parse_metadata(&text).map(Finding::Package).into_iter().collect())
+        Ok(parse_metadata(&text)
+            .map(Finding::Package)
+            .into_iter()
+            .collect())
     }
 }
 
@@ -84,7 +92,8 @@ mod tests {
     fn classifier_fallback_and_expression() {
         let r = parse_metadata("Name: x\nVersion: 1\nLicense: UNKNOWN\nClassifier: License :: OSI Approved :: MIT License\n").unwrap();
         assert_eq!(r.licenses, vec!["MIT License"]);
-        let r = parse_metadata("Name: x\nVersion: 1\nLicense-Expression: MIT OR Apache-2.0\n").unwrap();
+        let r =
+            parse_metadata("Name: x\nVersion: 1\nLicense-Expression: MIT OR Apache-2.0\n").unwrap();
         assert_eq!(r.licenses, vec!["MIT OR Apache-2.0"]);
         assert!(parse_metadata("Name: x\n").is_none());
     }
@@ -101,10 +110,19 @@ mod tests {
             link: None,
         };
         let c = PythonCataloger;
-        assert!(c.wants("app/venv/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA", &m));
-        assert!(c.wants("usr/lib/python3/dist-packages/PyYAML-6.0.egg-info/PKG-INFO", &m));
+        assert!(c.wants(
+            "app/venv/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA",
+            &m
+        ));
+        assert!(c.wants(
+            "usr/lib/python3/dist-packages/PyYAML-6.0.egg-info/PKG-INFO",
+            &m
+        ));
         assert!(c.wants("usr/lib/python3/dist-packages/six-1.16.0.egg-info", &m));
-        assert!(!c.wants("app/venv/lib/python3.11/site-packages/Jinja2-2.10.dist-info/RECORD", &m));
+        assert!(!c.wants(
+            "app/venv/lib/python3.11/site-packages/Jinja2-2.10.dist-info/RECORD",
+            &m
+        ));
     }
 
     proptest! {

@@ -44,5 +44,8 @@ pub(crate) fn get<'p>(para: &'p [Field<'_>], key: &str) -> Option<&'p str> {
 /// Header fields of an email-style document (stops at the first blank line).
 pub(crate) fn headers(text: &str) -> Vec<Field<'_>> {
     let end = text.find("\n\n").unwrap_or(text.len());
-    paragraphs(&text[..end]).into_iter().next().unwrap_or_default()
+    paragraphs(&text[..end])
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }

@@ -35,7 +35,12 @@ impl Analyzer for RpmCataloger {
         Limits::default().max_db_bytes as u64
     }
 
-    fn analyze(&self, _path: &str, _meta: &EntryMeta, content: &[u8]) -> Result<Vec<Finding>, String> {
+    fn analyze(
+        &self,
+        _path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
         let parsed = parse(content, &Limits::default()).map_err(|e| e.to_string())?;
         let mut out = Vec::new();
         for w in parsed.warnings {
@@ -95,7 +100,9 @@ mod tests {
             link: None,
         };
         assert!(RpmCataloger.wants("var/lib/rpm/rpmdb.sqlite", &meta));
-        let f = RpmCataloger.analyze("var/lib/rpm/rpmdb.sqlite", &meta, &bytes).unwrap();
+        let f = RpmCataloger
+            .analyze("var/lib/rpm/rpmdb.sqlite", &meta, &bytes)
+            .unwrap();
         let pkgs: Vec<&PackageRecord> = f
             .iter()
             .filter_map(|f| match f {
@@ -104,7 +111,13 @@ mod tests {
             })
             .collect();
         assert_eq!(pkgs.len(), 3, "{f:?}");
-        assert!(pkgs.iter().all(|p| p.source.is_some() && p.version.contains('-')));
-        assert!(f.iter().any(|f| matches!(f, Finding::OwnedFiles { files, .. } if !files.is_empty())));
+        assert!(
+            pkgs.iter()
+                .all(|p| p.source.is_some() && p.version.contains('-'))
+        );
+        assert!(
+            f.iter()
+                .any(|f| matches!(f, Finding::OwnedFiles { files, .. } if !files.is_empty()))
+        );
     }
 }

@@ -17,7 +17,12 @@ use drydock_scan::{Progress, ScanOptions, ScanOutcome};
 mod progress;
 
 #[derive(Parser)]
-#[command(name = "drydock", version, about = "Container image security scanner", max_term_width = 100)]
+#[command(
+    name = "drydock",
+    version,
+    about = "Container image security scanner",
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -147,20 +152,28 @@ fn to_report(outcome: ScanOutcome) -> ScanReport {
     }
 }
 
-fn write_report(report: &ScanReport, format: Format, output: Option<&std::path::Path>) -> Result<()> {
+fn write_report(
+    report: &ScanReport,
+    format: Format,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
     match output {
         Some(path) => {
             let mut buf = Vec::new();
             drydock_report::render(report, format, &mut buf)?;
             // Write then rename, so a failed run never leaves half a report.
             let tmp = path.with_extension("drydock-tmp");
-            std::fs::write(&tmp, &buf).with_context(|| format!("cannot write `{}`", tmp.display()))?;
-            std::fs::rename(&tmp, path).with_context(|| format!("cannot write `{}`", path.display()))?;
+            std::fs::write(&tmp, &buf)
+                .with_context(|| format!("cannot write `{}`", tmp.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            match drydock_report::render(report, format, &mut lock).and_then(|()| lock.flush().map_err(Into::into)) {
+            match drydock_report::render(report, format, &mut lock)
+                .and_then(|()| lock.flush().map_err(Into::into))
+            {
                 Ok(()) => {}
                 // `drydock sbom x | head` is not an error.
                 Err(e) if is_broken_pipe(&e) => {}
@@ -183,7 +196,11 @@ fn now_rfc3339() -> String {
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
-        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()));
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days as i64);

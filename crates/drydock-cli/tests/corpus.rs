@@ -19,7 +19,11 @@ fn shared() -> PathBuf {
 
 fn image(name: &str) -> PathBuf {
     let p = shared().join("corpus/images").join(name);
-    assert!(p.exists(), "sample image {} is missing (set DRYDOCK_SHARED)", p.display());
+    assert!(
+        p.exists(),
+        "sample image {} is missing (set DRYDOCK_SHARED)",
+        p.display()
+    );
     p
 }
 
@@ -88,7 +92,13 @@ fn check_shop(bom: &Value) {
         .iter()
         .map(|d| {
             let s = |k: &str| d[k].as_str().unwrap().to_owned();
-            (s("name"), s("version"), s("source"), s("source_version"), s("arch"))
+            (
+                s("name"),
+                s("version"),
+                s("source"),
+                s("source_version"),
+                s("arch"),
+            )
         })
         .collect();
     let got: BTreeSet<_> = components(bom, "deb")
@@ -97,33 +107,54 @@ fn check_shop(bom: &Value) {
             (
                 c["name"].as_str().unwrap().to_owned(),
                 c["version"].as_str().unwrap().to_owned(),
-                prop(c, "drydock:package:source-name").unwrap_or("").to_owned(),
-                prop(c, "drydock:package:source-version").unwrap_or("").to_owned(),
+                prop(c, "drydock:package:source-name")
+                    .unwrap_or("")
+                    .to_owned(),
+                prop(c, "drydock:package:source-version")
+                    .unwrap_or("")
+                    .to_owned(),
                 prop(c, "drydock:package:arch").unwrap_or("").to_owned(),
             )
         })
         .collect();
     assert_eq!(want.len(), 136);
     assert_eq!(got, want, "deb packages differ");
-    assert_eq!(components(bom, "deb").len(), 136, "duplicate deb components");
+    assert_eq!(
+        components(bom, "deb").len(),
+        136,
+        "duplicate deb components"
+    );
 
     // Python: the venv's 14, and not python3-yaml's PyYAML, which dpkg owns.
     let want: BTreeSet<(String, String)> = t["pypi"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["name"].as_str().unwrap().to_owned(), d["version"].as_str().unwrap().to_owned()))
+        .map(|d| {
+            (
+                d["name"].as_str().unwrap().to_owned(),
+                d["version"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     let py = components(bom, "pypi");
     let got: BTreeSet<(String, String)> = py
         .iter()
-        .map(|c| (c["name"].as_str().unwrap().to_owned(), c["version"].as_str().unwrap().to_owned()))
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_owned(),
+                c["version"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(got, want, "pypi packages differ");
     assert_eq!(py.len(), 14);
     for c in &py {
         let path = prop(c, "drydock:package:evidence-path").unwrap();
-        assert!(path.starts_with("/app/venv/lib/python3.11/site-packages/"), "{path}");
+        assert!(
+            path.starts_with("/app/venv/lib/python3.11/site-packages/"),
+            "{path}"
+        );
     }
 
     // npm: every package at its own path; the app's root may appear too.
@@ -155,7 +186,10 @@ fn check_shop(bom: &Value) {
     assert_eq!(got, want, "npm packages differ");
 
     // log4j once, although a symlink points at the jar.
-    let maven: Vec<&str> = components(bom, "maven").iter().map(|c| c["purl"].as_str().unwrap()).collect();
+    let maven: Vec<&str> = components(bom, "maven")
+        .iter()
+        .map(|c| c["purl"].as_str().unwrap())
+        .collect();
     assert_eq!(maven, vec!["pkg:maven/log4j/log4j@1.2.17"]);
     let jar = components(bom, "maven")[0];
     assert_eq!(
@@ -229,7 +263,12 @@ fn shop_docker_archive_inventory_matches_truth() {
     check_shop(&bom);
     // The docker archive records the tag.
     // skopeo records the tag fully qualified (`docker.io/library/shop:1.4.2`).
-    assert!(bom["metadata"]["component"]["name"].as_str().unwrap().ends_with("shop"));
+    assert!(
+        bom["metadata"]["component"]["name"]
+            .as_str()
+            .unwrap()
+            .ends_with("shop")
+    );
     assert_eq!(bom["metadata"]["component"]["version"], "1.4.2");
 }
 
@@ -244,9 +283,14 @@ fn shop_spdx_validates() {
     let purls = packages
         .iter()
         .filter(|p| {
-            p["externalRefs"]
-                .as_array()
-                .is_some_and(|r| r.iter().any(|r| r["referenceType"] == "purl" && r["referenceLocator"].as_str().is_some_and(|l| !l.starts_with("pkg:oci/"))))
+            p["externalRefs"].as_array().is_some_and(|r| {
+                r.iter().any(|r| {
+                    r["referenceType"] == "purl"
+                        && r["referenceLocator"]
+                            .as_str()
+                            .is_some_and(|l| !l.starts_with("pkg:oci/"))
+                })
+            })
         })
         .count();
     assert_eq!(purls, 244);
@@ -261,10 +305,16 @@ fn bullseye_legacy_inventory() {
         assert_eq!(debs.len(), 26, "{name}");
         // The 27th status entry is `deinstall ok config-files`.
         assert!(!debs.iter().any(|c| c["name"] == "libssl1.0.2"), "{name}");
-        let tiff = debs.iter().find(|c| c["name"] == "libtiffxx5").expect("libtiffxx5");
+        let tiff = debs
+            .iter()
+            .find(|c| c["name"] == "libtiffxx5")
+            .expect("libtiffxx5");
         assert_eq!(prop(tiff, "drydock:package:source-name"), Some("tiff"));
         assert_eq!(tiff["version"], "4.2.0-1+deb11u4+b1");
-        assert_eq!(prop(tiff, "drydock:package:source-version"), Some("4.2.0-1+deb11u4"));
+        assert_eq!(
+            prop(tiff, "drydock:package:source-version"),
+            Some("4.2.0-1+deb11u4")
+        );
     }
 }
 
@@ -286,14 +336,31 @@ fn table_json_and_output_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
     let img = image("bullseye-legacy.oci.tar");
-    let r = drydock(&["sbom", img.to_str().unwrap(), "-f", "json", "-o", out.to_str().unwrap(), "-q"]);
+    let r = drydock(&[
+        "sbom",
+        img.to_str().unwrap(),
+        "-f",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+    ]);
     assert!(r.status.success());
-    assert!(r.stdout.is_empty() && r.stderr.is_empty(), "quiet run printed something");
+    assert!(
+        r.stdout.is_empty() && r.stderr.is_empty(),
+        "quiet run printed something"
+    );
     let report: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    assert_eq!(report["inventory"]["packages"].as_array().unwrap().len(), 26);
+    assert_eq!(
+        report["inventory"]["packages"].as_array().unwrap().len(),
+        26
+    );
     let table = drydock(&["sbom", img.to_str().unwrap(), "-q"]);
     let text = String::from_utf8(table.stdout).unwrap();
-    assert!(text.contains("libtiffxx5") && text.contains("tiff@4.2.0-1+deb11u4"), "{text}");
+    assert!(
+        text.contains("libtiffxx5") && text.contains("tiff@4.2.0-1+deb11u4"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -304,18 +371,39 @@ fn rootfs_directory() {
     std::fs::write(status.join("status"), "Package: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\nSource: zlib\n").unwrap();
     std::fs::create_dir_all(dir.path().join("etc")).unwrap();
     std::fs::create_dir_all(dir.path().join("usr/lib")).unwrap();
-    std::fs::write(dir.path().join("usr/lib/os-release"), "ID=debian\nVERSION_ID=\"12\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("usr/lib/os-release"),
+        "ID=debian\nVERSION_ID=\"12\"\n",
+    )
+    .unwrap();
     std::os::unix::fs::symlink("../usr/lib/os-release", dir.path().join("etc/os-release")).unwrap();
     // A link pointing out of the directory must not be followed.
     std::os::unix::fs::symlink("/etc/passwd", dir.path().join("etc/escape")).unwrap();
     let bom = {
-        let out = drydock(&["fs", dir.path().to_str().unwrap(), "-f", "cyclonedx-json", "-q"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = drydock(&[
+            "fs",
+            dir.path().to_str().unwrap(),
+            "-f",
+            "cyclonedx-json",
+            "-q",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice::<Value>(&out.stdout).unwrap()
     };
     let debs = components(&bom, "deb");
     assert_eq!(debs.len(), 1);
-    assert!(debs[0]["purl"].as_str().unwrap().contains("distro=debian-12"), "{}", debs[0]["purl"]);
+    assert!(
+        debs[0]["purl"]
+            .as_str()
+            .unwrap()
+            .contains("distro=debian-12"),
+        "{}",
+        debs[0]["purl"]
+    );
 }
 
 #[test]
@@ -323,8 +411,16 @@ fn errors_are_clear_and_exit_2() {
     let r = drydock(&["sbom", "/nonexistent/image.tar"]);
     assert_eq!(r.status.code(), Some(2));
     let err = String::from_utf8_lossy(&r.stderr);
-    assert!(err.contains("/nonexistent/image.tar") && err.contains("does not exist"), "{err}");
-    let r = drydock(&["sbom", image("clean.oci.tar").to_str().unwrap(), "-f", "xml"]);
+    assert!(
+        err.contains("/nonexistent/image.tar") && err.contains("does not exist"),
+        "{err}"
+    );
+    let r = drydock(&[
+        "sbom",
+        image("clean.oci.tar").to_str().unwrap(),
+        "-f",
+        "xml",
+    ]);
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("xml"));
 }

@@ -170,7 +170,9 @@ impl LayeredFs {
             }
             for (path, node) in &layer.entries {
                 if node.kind != NodeKind::Dir
-                    && merged.get(path).is_some_and(|v| v.node.kind == NodeKind::Dir)
+                    && merged
+                        .get(path)
+                        .is_some_and(|v| v.node.kind == NodeKind::Dir)
                 {
                     // A file replacing a directory takes its contents with it.
                     remove_tree(&mut merged, path, true);
@@ -223,23 +225,27 @@ impl LayeredFs {
     /// What happened to `path` as added by `layer`.
     pub fn fate(&self, path: &str, layer: usize) -> Fate {
         let path = path.trim_start_matches('/');
-        if !self.layers.get(layer).is_some_and(|l| l.entries.contains_key(path)) {
+        if !self
+            .layers
+            .get(layer)
+            .is_some_and(|l| l.entries.contains_key(path))
+        {
             return Fate::Absent;
         }
         if self.merged.get(path).is_some_and(|v| v.layer == layer) {
             return Fate::Visible;
         }
-        let ancestors: Vec<&str> = path
-            .match_indices('/')
-            .map(|(i, _)| &path[..i])
-            .collect();
+        let ancestors: Vec<&str> = path.match_indices('/').map(|(i, _)| &path[..i]).collect();
         for later in layer + 1..self.layers.len() {
             let l = &self.layers[later];
             let wh = &self.whiteout_sets[later];
             if wh.contains(path) || ancestors.iter().any(|a| wh.contains(*a)) {
                 return Fate::Deleted(later);
             }
-            if l.opaques.iter().any(|o| o.is_empty() || ancestors.contains(&o.as_str())) {
+            if l.opaques
+                .iter()
+                .any(|o| o.is_empty() || ancestors.contains(&o.as_str()))
+            {
                 return Fate::Deleted(later);
             }
             if l.entries.contains_key(path) {

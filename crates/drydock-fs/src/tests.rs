@@ -12,7 +12,11 @@ fn node(kind: NodeKind, link: Option<&str>) -> Node {
     }
 }
 
-fn layer(entries: &[(&str, NodeKind, Option<&str>)], whiteouts: &[&str], opaques: &[&str]) -> LayerIndex {
+fn layer(
+    entries: &[(&str, NodeKind, Option<&str>)],
+    whiteouts: &[&str],
+    opaques: &[&str],
+) -> LayerIndex {
     LayerIndex {
         entries: entries
             .iter()
@@ -44,7 +48,11 @@ fn sample() -> LayeredFs {
             &[],
             &[],
         ),
-        layer(&[("app/keep", File, None), ("var/cache/c", File, None)], &[], &["var/cache"]),
+        layer(
+            &[("app/keep", File, None), ("var/cache/c", File, None)],
+            &[],
+            &["var/cache"],
+        ),
         layer(&[], &["app/.env"], &[]),
     ])
 }
@@ -71,13 +79,22 @@ fn fates() {
 #[test]
 fn symlinks_resolve_inside_the_image() {
     let fs = sample();
-    assert_eq!(fs.resolve("etc/os-release").unwrap().0, "usr/lib/os-release");
-    assert_eq!(fs.resolve("/lib/os-release").unwrap().0, "usr/lib/os-release");
+    assert_eq!(
+        fs.resolve("etc/os-release").unwrap().0,
+        "usr/lib/os-release"
+    );
+    assert_eq!(
+        fs.resolve("/lib/os-release").unwrap().0,
+        "usr/lib/os-release"
+    );
     // `..` past the root stays at the root.
     assert_eq!(fs.resolve("escape").unwrap().0, "usr/lib/os-release");
     assert!(fs.resolve("loop/a").is_none());
     assert_eq!(fs.canonical_parent("lib/x/y").unwrap(), "usr/lib/x/y");
-    assert_eq!(fs.canonical_parent("etc/os-release").unwrap(), "etc/os-release");
+    assert_eq!(
+        fs.canonical_parent("etc/os-release").unwrap(),
+        "etc/os-release"
+    );
 }
 
 #[test]

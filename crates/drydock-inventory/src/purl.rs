@@ -135,16 +135,29 @@ mod tests {
             .qualifier("distro", "debian-12")
             .qualifier("arch", "amd64")
             .build();
-        assert!(p.starts_with("pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12") || p.starts_with("pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12"), "{p}");
+        assert!(
+            p.starts_with(
+                "pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12"
+            ) || p.starts_with(
+                "pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12"
+            ),
+            "{p}"
+        );
     }
 
     #[test]
     fn maven_and_scoped_npm() {
         assert_eq!(
-            PurlBuilder::new("maven", "log4j").namespace("log4j").version("1.2.17").build(),
+            PurlBuilder::new("maven", "log4j")
+                .namespace("log4j")
+                .version("1.2.17")
+                .build(),
             "pkg:maven/log4j/log4j@1.2.17"
         );
-        let npm = PurlBuilder::new("npm", "core").namespace("@babel").version("7.0.0").build();
+        let npm = PurlBuilder::new("npm", "core")
+            .namespace("@babel")
+            .version("7.0.0")
+            .build();
         assert_eq!(npm, "pkg:npm/%40babel/core@7.0.0");
     }
 }

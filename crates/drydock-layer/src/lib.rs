@@ -23,5 +23,5 @@ mod walk;
 
 pub use path::{NormalizeError, normalize_path};
 pub use walk::{
-    Change, EntryKind, EntryMeta, LayerError, LayerSummary, Limits, decompress, walk_layer, walk_tar,
+    Change, EntryKind, EntryMeta, LayerError, LayerSummary, Limits, walk_layer, walk_tar,
 };

@@ -27,7 +27,11 @@ pub fn normalize_path(raw: &[u8], max_len: usize) -> Result<(String, bool), Norm
     }
     let s = match std::str::from_utf8(raw) {
         Ok(s) => s,
-        Err(_) => return Err(NormalizeError::NotUtf8(String::from_utf8_lossy(raw).into_owned())),
+        Err(_) => {
+            return Err(NormalizeError::NotUtf8(
+                String::from_utf8_lossy(raw).into_owned(),
+            ));
+        }
     };
     if s.contains('\0') {
         return Err(NormalizeError::Nul(s.replace('\0', "\\0")));
@@ -60,10 +64,19 @@ mod tests {
         assert_eq!(n("/etc//x/").unwrap(), ("etc/x".into(), true));
         assert_eq!(n("a/b/../c").unwrap(), ("a/c".into(), false));
         assert_eq!(n("./").unwrap(), ("".into(), false));
-        assert!(matches!(n("../etc/passwd"), Err(NormalizeError::Escapes(_))));
+        assert!(matches!(
+            n("../etc/passwd"),
+            Err(NormalizeError::Escapes(_))
+        ));
         assert!(matches!(n("a/../../x"), Err(NormalizeError::Escapes(_))));
-        assert!(matches!(normalize_path(b"a\xffb", 10), Err(NormalizeError::NotUtf8(_))));
-        assert!(matches!(normalize_path(&[b'a'; 20], 10), Err(NormalizeError::TooLong(20))));
+        assert!(matches!(
+            normalize_path(b"a\xffb", 10),
+            Err(NormalizeError::NotUtf8(_))
+        ));
+        assert!(matches!(
+            normalize_path(&[b'a'; 20], 10),
+            Err(NormalizeError::TooLong(20))
+        ));
     }
 
     proptest! {

@@ -187,7 +187,7 @@ impl std::error::Error for LimitHit {}
 
 enum Decoder<R: BufRead> {
     Plain(R),
-    Gzip(flate2::bufread::MultiGzDecoder<R>),
+    Gzip(Box<flate2::bufread::MultiGzDecoder<R>>),
     Zstd(zstd::stream::read::Decoder<'static, R>),
 }
 
@@ -211,28 +211,6 @@ impl<R: BufRead> Decoder<R> {
     }
 }
 
-/// Wraps a blob in the right decompressor, chosen from its magic bytes.
-/// The hint from the media type is only used when the blob is too short to
-/// sniff.
-pub fn decompress<'a, R: Read + 'a>(
-    blob: R,
-    hint: Option<Compression>,
-) -> io::Result<(Box<dyn Read + 'a>, Compression)> {
-    let mut buf = BufReader::with_capacity(256 * 1024, blob);
-    let head = buf.fill_buf()?;
-    let compression = if head.len() >= 4 {
-        Compression::sniff(head)
-    } else {
-        hint.unwrap_or(Compression::None)
-    };
-    let r: Box<dyn Read> = match compression {
-        Compression::None => Box::new(buf),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buf)),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buf)?),
-    };
-    Ok((r, compression))
-}
-
 /// Streams one layer blob: decompresses it, walks its tar entries, verifies
 /// the digests and returns a summary.
 ///
@@ -252,12 +230,15 @@ where
     F: FnMut(Change<'_>, &mut dyn Read) -> io::Result<()>,
 {
     let stream_err = |offset: u64| move |source: io::Error| LayerError::Stream { offset, source };
-    let mut raw = BufReader::with_capacity(256 * 1024, Meter {
-        inner: blob,
-        hash: None,
-        count: 0,
-        limit: u64::MAX,
-    });
+    let mut raw = BufReader::with_capacity(
+        256 * 1024,
+        Meter {
+            inner: blob,
+            hash: None,
+            count: 0,
+            limit: u64::MAX,
+        },
+    );
     let head = raw.fill_buf().map_err(stream_err(0))?;
     let compression = if head.len() >= 4 {
         Compression::sniff(head)
@@ -275,10 +256,10 @@ where
     }
     let decoder = match compression {
         Compression::None => Decoder::Plain(raw),
-        Compression::Gzip => Decoder::Gzip(flate2::bufread::MultiGzDecoder::new(raw)),
-        Compression::Zstd => Decoder::Zstd(
-            zstd::stream::read::Decoder::with_buffer(raw).map_err(stream_err(0))?,
-        ),
+        Compression::Gzip => Decoder::Gzip(Box::new(flate2::bufread::MultiGzDecoder::new(raw))),
+        Compression::Zstd => {
+            Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(raw).map_err(stream_err(0))?)
+        }
     };
     let mut tar_in = Meter {
         inner: decoder,
@@ -286,9 +267,8 @@ where
         count: 0,
         limit: limits.max_layer_bytes,
     };
-    let (entries, warnings) = walk_tar(&mut tar_in, limits, visit).map_err(|e| {
-        relabel_limit(e, limits)
-    })?;
+    let (entries, warnings) =
+        walk_tar(&mut tar_in, limits, visit).map_err(|e| relabel_limit(e, limits))?;
     // Drain what follows the end-of-archive blocks so the digests cover it.
     let offset = tar_in.count;
     io::copy(&mut tar_in, &mut io::sink())
@@ -404,8 +384,11 @@ fn checksum_ok(block: &[u8; BLOCK], header: &Header) -> bool {
 
 fn skip<R: Read>(r: &mut Offset<R>, n: u64, what: &str) -> Result<(), LayerError> {
     let start = r.pos;
-    let copied = io::copy(&mut r.take(n), &mut io::sink())
-        .map_err(|source| LayerError::Stream { offset: r.pos, source })?;
+    let copied =
+        io::copy(&mut r.take(n), &mut io::sink()).map_err(|source| LayerError::Stream {
+            offset: r.pos,
+            source,
+        })?;
     if copied < n {
         return Err(LayerError::Truncated {
             what: what.to_owned(),
@@ -436,7 +419,10 @@ fn read_extension<R: Read>(
     (&mut *r)
         .take(size)
         .read_to_end(&mut data)
-        .map_err(|source| LayerError::Stream { offset: r.pos, source })?;
+        .map_err(|source| LayerError::Stream {
+            offset: r.pos,
+            source,
+        })?;
     if (data.len() as u64) < size {
         return Err(LayerError::Truncated {
             what: what.to_owned(),
@@ -500,11 +486,21 @@ where
         let ty = header.entry_type();
         match ty {
             EntryType::GNULongName => {
-                long_name = Some(trim_nul(read_extension(&mut r, header_size, limits, "long name")?));
+                long_name = Some(trim_nul(read_extension(
+                    &mut r,
+                    header_size,
+                    limits,
+                    "long name",
+                )?));
                 continue;
             }
             EntryType::GNULongLink => {
-                long_link = Some(trim_nul(read_extension(&mut r, header_size, limits, "long link name")?));
+                long_link = Some(trim_nul(read_extension(
+                    &mut r,
+                    header_size,
+                    limits,
+                    "long link name",
+                )?));
                 continue;
             }
             EntryType::XHeader => {
@@ -598,7 +594,12 @@ where
                 } else {
                     format!("{dir}/{hidden}")
                 };
-                visit_change(&mut visit, Change::Whiteout(&target), &mut io::empty(), &path)?;
+                visit_change(
+                    &mut visit,
+                    Change::Whiteout(&target),
+                    &mut io::empty(),
+                    &path,
+                )?;
             }
             skip(&mut r, data_len + padding(data_len), "whiteout data")?;
             continue;
@@ -612,14 +613,18 @@ where
             _ => EntryKind::Other,
         };
         let link = match (kind, link) {
-            (EntryKind::Symlink, Some(l)) => Some(String::from_utf8_lossy(&trim_nul(l)).into_owned()),
-            (EntryKind::Hardlink, Some(l)) => match normalize_path(&trim_nul(l), limits.max_path_len) {
-                Ok((p, _)) => Some(p),
-                Err(e) => {
-                    warnings.push(format!("hard link `{path}` ignored: {e}"));
-                    None
+            (EntryKind::Symlink, Some(l)) => {
+                Some(String::from_utf8_lossy(&trim_nul(l)).into_owned())
+            }
+            (EntryKind::Hardlink, Some(l)) => {
+                match normalize_path(&trim_nul(l), limits.max_path_len) {
+                    Ok((p, _)) => Some(p),
+                    Err(e) => {
+                        warnings.push(format!("hard link `{path}` ignored: {e}"));
+                        None
+                    }
                 }
-            },
+            }
             _ => None,
         };
         let meta = EntryMeta {

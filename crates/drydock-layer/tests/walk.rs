@@ -30,14 +30,34 @@ fn sample_tar() -> Vec<u8> {
         b.append(&h, data).unwrap();
     };
     add("etc/", b"", tar::EntryType::Directory, None);
-    add("etc/os-release", b"ID=debian\n", tar::EntryType::Regular, None);
-    add("etc/alias", b"", tar::EntryType::Symlink, Some("os-release"));
-    add("etc/hard", b"", tar::EntryType::Link, Some("./etc/os-release"));
+    add(
+        "etc/os-release",
+        b"ID=debian\n",
+        tar::EntryType::Regular,
+        None,
+    );
+    add(
+        "etc/alias",
+        b"",
+        tar::EntryType::Symlink,
+        Some("os-release"),
+    );
+    add(
+        "etc/hard",
+        b"",
+        tar::EntryType::Link,
+        Some("./etc/os-release"),
+    );
     add("app/.wh.secret", b"", tar::EntryType::Regular, None);
     add("var/cache/.wh..wh..opq", b"", tar::EntryType::Regular, None);
     add("/abs/file", b"x", tar::EntryType::Regular, None);
     add("../escape", b"evil", tar::EntryType::Regular, None);
-    add("usr/bin/tool", b"\x7fELF....", tar::EntryType::Regular, None);
+    add(
+        "usr/bin/tool",
+        b"\x7fELF....",
+        tar::EntryType::Regular,
+        None,
+    );
     b.into_inner().unwrap()
 }
 
@@ -54,20 +74,31 @@ enum Seen {
     Opaque(String),
 }
 
-fn collect(blob: &[u8], expect_blob: Option<&Digest>, expect_diff: Option<&Digest>) -> Result<(Vec<Seen>, drydock_layer::LayerSummary), LayerError> {
+fn collect(
+    blob: &[u8],
+    expect_blob: Option<&Digest>,
+    expect_diff: Option<&Digest>,
+) -> Result<(Vec<Seen>, drydock_layer::LayerSummary), LayerError> {
     let mut seen = Vec::new();
-    let summary = walk_layer(blob, None, expect_blob, expect_diff, &Limits::default(), |c, r| {
-        match c {
-            Change::Entry(m) => {
-                let mut data = Vec::new();
-                r.read_to_end(&mut data)?;
-                seen.push(Seen::Entry(m.path.clone(), m.kind, m.link.clone(), data));
+    let summary = walk_layer(
+        blob,
+        None,
+        expect_blob,
+        expect_diff,
+        &Limits::default(),
+        |c, r| {
+            match c {
+                Change::Entry(m) => {
+                    let mut data = Vec::new();
+                    r.read_to_end(&mut data)?;
+                    seen.push(Seen::Entry(m.path.clone(), m.kind, m.link.clone(), data));
+                }
+                Change::Whiteout(p) => seen.push(Seen::Whiteout(p.to_owned())),
+                Change::Opaque(p) => seen.push(Seen::Opaque(p.to_owned())),
             }
-            Change::Whiteout(p) => seen.push(Seen::Whiteout(p.to_owned())),
-            Change::Opaque(p) => seen.push(Seen::Opaque(p.to_owned())),
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     Ok((seen, summary))
 }
 
@@ -79,16 +110,43 @@ fn walks_entries_whiteouts_and_links() {
         seen,
         vec![
             Seen::Entry("etc".into(), EntryKind::Dir, None, vec![]),
-            Seen::Entry("etc/os-release".into(), EntryKind::File, None, b"ID=debian\n".to_vec()),
-            Seen::Entry("etc/alias".into(), EntryKind::Symlink, Some("os-release".into()), vec![]),
-            Seen::Entry("etc/hard".into(), EntryKind::Hardlink, Some("etc/os-release".into()), vec![]),
+            Seen::Entry(
+                "etc/os-release".into(),
+                EntryKind::File,
+                None,
+                b"ID=debian\n".to_vec()
+            ),
+            Seen::Entry(
+                "etc/alias".into(),
+                EntryKind::Symlink,
+                Some("os-release".into()),
+                vec![]
+            ),
+            Seen::Entry(
+                "etc/hard".into(),
+                EntryKind::Hardlink,
+                Some("etc/os-release".into()),
+                vec![]
+            ),
             Seen::Whiteout("app/secret".into()),
             Seen::Opaque("var/cache".into()),
             Seen::Entry("abs/file".into(), EntryKind::File, None, b"x".to_vec()),
-            Seen::Entry("usr/bin/tool".into(), EntryKind::File, None, b"\x7fELF....".to_vec()),
+            Seen::Entry(
+                "usr/bin/tool".into(),
+                EntryKind::File,
+                None,
+                b"\x7fELF....".to_vec()
+            ),
         ]
     );
-    assert!(summary.warnings.iter().any(|w| w.contains("escapes the image root")), "{:?}", summary.warnings);
+    assert!(
+        summary
+            .warnings
+            .iter()
+            .any(|w| w.contains("escapes the image root")),
+        "{:?}",
+        summary.warnings
+    );
     assert!(summary.warnings.iter().any(|w| w.contains("absolute path")));
     assert_eq!(summary.compression, Compression::None);
     assert_eq!(summary.diff_id, Digest::sha256_of(&tar));
@@ -120,7 +178,15 @@ fn gzip_and_zstd_are_sniffed_and_verified() {
     let (_, s) = collect(&zst, Some(&Digest::sha256_of(&zst)), Some(&diff)).unwrap();
     assert_eq!(s.compression, Compression::Zstd);
     // Media type says gzip, bytes say plain: bytes win.
-    let s = walk_layer(&tar[..], Some(Compression::Gzip), None, Some(&diff), &Limits::default(), |_, _| Ok(())).unwrap();
+    let s = walk_layer(
+        &tar[..],
+        Some(Compression::Gzip),
+        None,
+        Some(&diff),
+        &Limits::default(),
+        |_, _| Ok(()),
+    )
+    .unwrap();
     assert_eq!(s.compression, Compression::None);
 }
 
@@ -134,7 +200,11 @@ fn digest_mismatch_is_reported() {
         other => panic!("expected blob mismatch, got {other:?}"),
     }
     match collect(&gz, None, Some(&wrong)) {
-        Err(e @ LayerError::DigestMismatch { what: "diff_id", .. }) => {
+        Err(
+            e @ LayerError::DigestMismatch {
+                what: "diff_id", ..
+            },
+        ) => {
             assert!(e.to_string().contains("diff_id digest mismatch"), "{e}");
         }
         other => panic!("expected diff_id mismatch, got {other:?}"),
@@ -165,11 +235,23 @@ fn corrupt_gzip_is_an_error() {
         *b ^= 0x5a;
     }
     let err = collect(&gz, None, None).unwrap_err();
-    assert!(matches!(err, LayerError::Stream { .. } | LayerError::BadHeader { .. } | LayerError::Truncated { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            LayerError::Stream { .. } | LayerError::BadHeader { .. } | LayerError::Truncated { .. }
+        ),
+        "{err:?}"
+    );
     // Truncated gzip stream.
     let gz = gzip(&sample_tar());
     let err = collect(&gz[..gz.len() / 2], None, None).unwrap_err();
-    assert!(matches!(err, LayerError::Stream { .. } | LayerError::Truncated { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            LayerError::Stream { .. } | LayerError::Truncated { .. }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -205,7 +287,16 @@ fn oversized_long_name_hits_the_limit() {
     tar.extend_from_slice(h.as_bytes());
     tar.extend_from_slice(&[b'a'; 4096]);
     let err = walk_tar(&tar[..], &Limits::default(), |_, _| Ok(())).unwrap_err();
-    assert!(matches!(err, LayerError::Limit { what: "long name", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            LayerError::Limit {
+                what: "long name",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -216,30 +307,56 @@ fn long_names_and_pax_paths_apply() {
     h.set_size(2);
     h.set_mode(0o644);
     b.append_data(&mut h, &long, &b"ok"[..]).unwrap();
-    b.append_pax_extensions([("path", "opt/pax/named.txt".as_bytes())]).unwrap();
+    b.append_pax_extensions([("path", "opt/pax/named.txt".as_bytes())])
+        .unwrap();
     let mut h = header("ignored-name", 3, tar::EntryType::Regular);
     h.set_cksum();
     b.append(&h, &b"pax"[..]).unwrap();
     let tar = b.into_inner().unwrap();
     let (seen, _) = collect(&tar, None, None).unwrap();
-    assert_eq!(seen[0], Seen::Entry(long, EntryKind::File, None, b"ok".to_vec()));
-    assert_eq!(seen[1], Seen::Entry("opt/pax/named.txt".into(), EntryKind::File, None, b"pax".to_vec()));
+    assert_eq!(
+        seen[0],
+        Seen::Entry(long, EntryKind::File, None, b"ok".to_vec())
+    );
+    assert_eq!(
+        seen[1],
+        Seen::Entry(
+            "opt/pax/named.txt".into(),
+            EntryKind::File,
+            None,
+            b"pax".to_vec()
+        )
+    );
 }
 
 #[test]
 fn gzip_bomb_stops_at_the_byte_limit() {
     // 64 MiB of zeros compresses to ~64 KiB.
-    let mut tar = header("zeros", 64 << 20, tar::EntryType::Regular).as_bytes().to_vec();
+    let mut tar = header("zeros", 64 << 20, tar::EntryType::Regular)
+        .as_bytes()
+        .to_vec();
     tar.resize(512 + (64 << 20), 0);
     let gz = gzip(&tar);
     assert!(gz.len() < 1 << 20);
-    let limits = Limits { max_layer_bytes: 8 << 20, ..Limits::default() };
+    let limits = Limits {
+        max_layer_bytes: 8 << 20,
+        ..Limits::default()
+    };
     let err = walk_layer(&gz[..], None, None, None, &limits, |_, r| {
         std::io::copy(r, &mut std::io::sink())?;
         Ok(())
     })
     .unwrap_err();
-    assert!(matches!(err, LayerError::Limit { what: "uncompressed layer size", .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            LayerError::Limit {
+                what: "uncompressed layer size",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -251,9 +368,18 @@ fn entry_count_limit() {
         b.append_data(&mut h, format!("f{i}"), &b""[..]).unwrap();
     }
     let tar = b.into_inner().unwrap();
-    let limits = Limits { max_entries: 10, ..Limits::default() };
+    let limits = Limits {
+        max_entries: 10,
+        ..Limits::default()
+    };
     let err = walk_tar(&tar[..], &limits, |_, _| Ok(())).unwrap_err();
-    assert!(matches!(err, LayerError::Limit { what: "entry count", .. }));
+    assert!(matches!(
+        err,
+        LayerError::Limit {
+            what: "entry count",
+            ..
+        }
+    ));
 }
 
 proptest! {

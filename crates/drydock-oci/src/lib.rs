@@ -16,6 +16,7 @@ mod platform;
 pub use digest::{Digest, DigestError, Sha256Writer};
 pub use model::{
     Compression, ContainerConfig, Descriptor, HealthConfig, History, ImageConfig, ImageIndex,
-    ImageManifest, ManifestKind, ParseError, RootFs, media_types, parse_config, parse_manifest_kind,
+    ImageManifest, ManifestKind, ParseError, RootFs, media_types, parse_config,
+    parse_manifest_kind,
 };
 pub use platform::{Platform, PlatformError};

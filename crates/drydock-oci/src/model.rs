@@ -365,7 +365,10 @@ mod tests {
     #[test]
     fn compression_sniffing() {
         assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8]), Compression::Gzip);
-        assert_eq!(Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(
+            Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]),
+            Compression::Zstd
+        );
         assert_eq!(Compression::sniff(b"etc/"), Compression::None);
         assert_eq!(
             Compression::from_media_type("application/vnd.oci.image.layer.v1.tar+zstd"),

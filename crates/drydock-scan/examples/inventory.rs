@@ -12,7 +12,10 @@ fn main() {
             p.ecosystem,
             p.name,
             p.version,
-            p.source.as_ref().map(|s| format!("{}@{}", s.name, s.version)).unwrap_or_default(),
+            p.source
+                .as_ref()
+                .map(|s| format!("{}@{}", s.name, s.version))
+                .unwrap_or_default(),
             p.primary_path().unwrap_or(""),
             p.layer.index,
             p.purl
@@ -25,5 +28,9 @@ fn main() {
     for w in &out.warnings {
         eprintln!("warning: {w}");
     }
-    eprintln!("{} packages in {:?}", out.inventory.packages.len(), t.elapsed());
+    eprintln!(
+        "{} packages in {:?}",
+        out.inventory.packages.len(),
+        t.elapsed()
+    );
 }

@@ -144,6 +144,13 @@ pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, Sc
     })
 }
 
+/// What one layer task produces.
+struct LayerOutcome {
+    analysis: LayerAnalysis,
+    info: LayerInfo,
+    warnings: Vec<String>,
+}
+
 fn scan_layers(
     image: &Image,
     analyzers: &[Box<dyn Analyzer>],
@@ -151,83 +158,95 @@ fn scan_layers(
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<LayerAnalysis>, Vec<LayerInfo>), ScanError> {
     if let Some(p) = &options.progress {
-        p.start(image.layers.iter().filter_map(|l| l.size).sum(), image.layers.len());
+        p.start(
+            image.layers.iter().filter_map(|l| l.size).sum(),
+            image.layers.len(),
+        );
     }
     let history = image.config.layer_history();
-    let results: Vec<Result<(LayerAnalysis, LayerInfo, Vec<String>), ScanError>> = image
+    let results: Vec<Result<LayerOutcome, ScanError>> = image
         .layers
         .par_iter()
-        .map(|layer| {
-            let layer_ref = LayerRef {
-                index: layer.index,
-                diff_id: layer.diff_id.clone(),
-            };
-            let blob = image
-                .open_layer(layer.index)
-                .map_err(|source| ScanError::LayerSource {
-                    index: layer.index,
-                    source,
-                })?;
-            let blob = Counting {
-                inner: blob,
-                progress: options.progress.clone(),
-            };
-            let mut driver = LayerDriver::new(analyzers, layer_ref.clone());
-            let summary = drydock_layer::walk_layer(
-                blob,
-                layer.compression_hint,
-                layer.blob_digest.as_ref(),
-                layer.diff_id.as_ref(),
-                &options.limits,
-                |change, content| driver.visit(change, content),
-            )
-            .map_err(|source| ScanError::Layer {
-                index: layer.index,
-                diff_id: layer
-                    .diff_id
-                    .as_ref()
-                    .map_or_else(|| "unknown".to_owned(), ToString::to_string),
-                source,
-            })?;
-            if let Some(p) = &options.progress {
-                p.layer_done(layer.index);
-            }
-            let created_by = history
-                .get(layer.index)
-                .copied()
-                .flatten()
-                .and_then(|h| image.config.history.get(h))
-                .and_then(|h| h.created_by.clone());
-            let warnings = summary
-                .warnings
-                .iter()
-                .map(|w| format!("layer {}: {w}", layer.index))
-                .collect();
-            Ok((
-                driver.finish(),
-                LayerInfo {
-                    layer: LayerRef {
-                        index: layer.index,
-                        diff_id: Some(summary.diff_id.clone()),
-                    },
-                    created_by,
-                    size: layer.size,
-                    uncompressed_size: summary.uncompressed_bytes,
-                    entries: summary.entries,
-                },
-                warnings,
-            ))
-        })
+        .map(|layer| scan_layer(image, layer, &history, analyzers, options))
         .collect();
     let mut analyses = Vec::with_capacity(results.len());
     let mut infos = Vec::with_capacity(results.len());
     for r in results {
-        let (a, info, w) = r?;
-        analyses.push(a);
-        infos.push(info);
-        warnings.extend(w);
+        let outcome = r?;
+        analyses.push(outcome.analysis);
+        infos.push(outcome.info);
+        warnings.extend(outcome.warnings);
     }
     Ok((analyses, infos))
+}
+
+/// Reads one layer once: decompress, verify, walk, analyze.
+fn scan_layer(
+    image: &Image,
+    layer: &drydock_source::LayerSource,
+    history: &[Option<usize>],
+    analyzers: &[Box<dyn Analyzer>],
+    options: &ScanOptions,
+) -> Result<LayerOutcome, ScanError> {
+    let layer_ref = LayerRef {
+        index: layer.index,
+        diff_id: layer.diff_id.clone(),
+    };
+    let blob = image
+        .open_layer(layer.index)
+        .map_err(|source| ScanError::LayerSource {
+            index: layer.index,
+            source,
+        })?;
+    let blob = Counting {
+        inner: blob,
+        progress: options.progress.clone(),
+    };
+    let mut driver = LayerDriver::new(analyzers, layer_ref);
+    let summary = drydock_layer::walk_layer(
+        blob,
+        layer.compression_hint,
+        layer.blob_digest.as_ref(),
+        layer.diff_id.as_ref(),
+        &options.limits,
+        |change, content| driver.visit(change, content),
+    )
+    .map_err(|source| ScanError::Layer {
+        index: layer.index,
+        diff_id: layer
+            .diff_id
+            .as_ref()
+            .map_or_else(|| "unknown".to_owned(), ToString::to_string),
+        source,
+    })?;
+    if let Some(p) = &options.progress {
+        p.layer_done(layer.index);
+    }
+    let created_by = history
+        .get(layer.index)
+        .copied()
+        .flatten()
+        .and_then(|h| image.config.history.get(h))
+        .and_then(|h| h.created_by.clone());
+    let warnings = summary
+        .warnings
+        .iter()
+        .map(|w| format!("layer {}: {w}", layer.index))
+        .collect();
+    Ok(LayerOutcome {
+        analysis: driver.finish(),
+        info: LayerInfo {
+            layer: LayerRef {
+                index: layer.index,
+                diff_id: Some(summary.diff_id.clone()),
+            },
+            created_by,
+            size: layer.size,
+            uncompressed_size: summary.uncompressed_bytes,
+            entries: summary.entries,
+        },
+        warnings,
+    })
 }
 
 fn scan_rootfs(

@@ -52,22 +52,26 @@ impl ArchiveIndex {
             if n < 512 {
                 return Err(corrupt(format!("truncated header at offset {pos}")));
             }
-            if pos == 0 && (head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])) {
+            if pos == 0
+                && (head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]))
+            {
                 return Err(SourceError::NotAnImage {
                     path: path.to_path_buf(),
-                    reason: "the archive itself is compressed; decompress it first (e.g. `gunzip`)".into(),
+                    reason: "the archive itself is compressed; decompress it first (e.g. `gunzip`)"
+                        .into(),
                 });
             }
             if head.iter().all(|&b| b == 0) {
                 break;
             }
             let header = tar::Header::from_byte_slice(&head);
-            let cksum_ok = header.cksum().ok() == Some(
-                head.iter()
-                    .enumerate()
-                    .map(|(i, &b)| u32::from(if (148..156).contains(&i) { b' ' } else { b }))
-                    .sum(),
-            );
+            let cksum_ok = header.cksum().ok()
+                == Some(
+                    head.iter()
+                        .enumerate()
+                        .map(|(i, &b)| u32::from(if (148..156).contains(&i) { b' ' } else { b }))
+                        .sum(),
+                );
             if !cksum_ok {
                 let reason = if pos == 0 {
                     return Err(SourceError::NotAnImage {
@@ -96,7 +100,9 @@ impl ArchiveIndex {
             let ty = header.entry_type();
             let read_ext = |f: &mut File| -> Result<Vec<u8>, SourceError> {
                 if size > MAX_EXTENSION {
-                    return Err(corrupt(format!("oversized extension header at offset {pos}")));
+                    return Err(corrupt(format!(
+                        "oversized extension header at offset {pos}"
+                    )));
                 }
                 let mut v = vec![0u8; size as usize];
                 f.read_exact(&mut v).map_err(io_err)?;
@@ -121,24 +127,24 @@ impl ArchiveIndex {
                     .take()
                     .or(long_name.take())
                     .unwrap_or_else(|| header.path_bytes().into_owned());
-                if ty.is_file() || ty.is_hard_link() || ty.is_symlink() {
-                    if let Ok((p, _)) = normalize_path(&name, 4096) {
-                        if members.len() >= MAX_MEMBERS {
-                            return Err(corrupt("too many members".into()));
-                        }
-                        let target = if ty.is_file() {
-                            Some((data_at, size))
-                        } else {
-                            // Docker archives hard-link identical layers; resolve
-                            // the link to the member it names.
-                            header
-                                .link_name_bytes()
-                                .and_then(|l| normalize_path(&l, 4096).ok())
-                                .and_then(|(l, _)| members.get(&l).copied())
-                        };
-                        if let Some(t) = target {
-                            members.insert(p, t);
-                        }
+                if (ty.is_file() || ty.is_hard_link() || ty.is_symlink())
+                    && let Ok((p, _)) = normalize_path(&name, 4096)
+                {
+                    if members.len() >= MAX_MEMBERS {
+                        return Err(corrupt("too many members".into()));
+                    }
+                    let target = if ty.is_file() {
+                        Some((data_at, size))
+                    } else {
+                        // Docker archives hard-link identical layers; resolve
+                        // the link to the member it names.
+                        header
+                            .link_name_bytes()
+                            .and_then(|l| normalize_path(&l, 4096).ok())
+                            .and_then(|(l, _)| members.get(&l).copied())
+                    };
+                    if let Some(t) = target {
+                        members.insert(p, t);
                     }
                 }
             }
@@ -292,13 +298,14 @@ fn open_docker(
         ));
     }
     let layout = ArchiveLayout(index.clone());
-    let config_bytes = layout
-        .read(&entry.config, MAX_DOCUMENT)?
-        .ok_or_else(|| SourceError::MissingBlob {
-            what: "manifest.json".into(),
-            digest: entry.config.clone(),
-            source_path: path.clone(),
-        })?;
+    let config_bytes =
+        layout
+            .read(&entry.config, MAX_DOCUMENT)?
+            .ok_or_else(|| SourceError::MissingBlob {
+                what: "manifest.json".into(),
+                digest: entry.config.clone(),
+                source_path: path.clone(),
+            })?;
     let config_digest = Digest::sha256_of(&config_bytes);
     // The config's member name is its digest in both docker layouts
     // (`<hex>.json` and `blobs/sha256/<hex>`); check it when it says so.
@@ -385,10 +392,17 @@ mod tests {
     fn member_names() {
         let hex = "d54aa9738b722dc06629734c7eaa1391a5eb1ad13e5cb9543410cb43af76a5f4";
         assert_eq!(
-            digest_from_member_name(&format!("blobs/sha256/{hex}")).unwrap().hex(),
+            digest_from_member_name(&format!("blobs/sha256/{hex}"))
+                .unwrap()
+                .hex(),
             hex
         );
-        assert_eq!(digest_from_member_name(&format!("{hex}.json")).unwrap().hex(), hex);
+        assert_eq!(
+            digest_from_member_name(&format!("{hex}.json"))
+                .unwrap()
+                .hex(),
+            hex
+        );
         assert!(digest_from_member_name("abc/layer.tar").is_none());
     }
 }

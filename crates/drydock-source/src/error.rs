@@ -7,7 +7,9 @@ use drydock_oci::Digest;
 #[non_exhaustive]
 pub enum SourceError {
     /// Nothing at that path.
-    #[error("`{0}` does not exist (registry references are not supported yet: use a docker or OCI archive, an OCI layout or a directory)")]
+    #[error(
+        "`{0}` does not exist (registry references are not supported yet: use a docker or OCI archive, an OCI layout or a directory)"
+    )]
     NotFound(String),
     /// Reading a file failed.
     #[error("cannot read `{path}`: {source}")]

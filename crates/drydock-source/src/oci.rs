@@ -79,21 +79,25 @@ pub(crate) fn open_layout(
 ) -> Result<Image, SourceError> {
     let where_ = layout.describe();
     let describe = |m: &str| format!("{}:{m}", where_.display());
-    let index_bytes = layout
-        .read("index.json", MAX_DOCUMENT)?
-        .ok_or_else(|| SourceError::Invalid {
-            path: describe(""),
-            reason: "OCI layout without index.json".into(),
-        })?;
+    let index_bytes =
+        layout
+            .read("index.json", MAX_DOCUMENT)?
+            .ok_or_else(|| SourceError::Invalid {
+                path: describe(""),
+                reason: "OCI layout without index.json".into(),
+            })?;
     let index: ImageIndex =
         serde_json::from_slice(&index_bytes).map_err(|e| SourceError::Invalid {
             path: describe("index.json"),
             reason: format!("invalid OCI index: {e}"),
         })?;
-    let want = options.platform.clone().unwrap_or_else(Platform::linux_amd64);
+    let want = options
+        .platform
+        .clone()
+        .unwrap_or_else(Platform::linux_amd64);
     let mut warnings = Vec::new();
     let (manifest_desc, manifest) =
-        choose_manifest(layout.as_ref(), &index, &want, options.platform.is_some(), 0, &mut warnings)?;
+        choose_manifest(layout.as_ref(), &index, &want, 0, &mut warnings)?;
     let config_bytes = read_verified(layout.as_ref(), "config", &manifest.config)?;
     let config = parse_config(&config_bytes).map_err(|source| SourceError::BadDocument {
         path: describe(&blob_path(&manifest.config.digest)),
@@ -128,7 +132,11 @@ pub(crate) fn open_layout(
         if !layout.exists(&l.locator) {
             return Err(SourceError::MissingBlob {
                 what: format!("manifest layer {}", l.index),
-                digest: l.blob_digest.as_ref().map(ToString::to_string).unwrap_or_default(),
+                digest: l
+                    .blob_digest
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
                 source_path: layout.describe(),
             });
         }
@@ -162,7 +170,6 @@ fn choose_manifest(
     layout: &dyn Layout,
     index: &ImageIndex,
     want: &Platform,
-    explicit: bool,
     depth: usize,
     warnings: &mut Vec<String>,
 ) -> Result<(Descriptor, drydock_oci::ImageManifest), SourceError> {
@@ -194,15 +201,19 @@ fn choose_manifest(
     } else {
         Vec::new()
     };
-    for desc in chosen {
+    if let Some(desc) = chosen.first().copied() {
         let bytes = read_verified(layout, "manifest", desc)?;
         let kind = parse_manifest_kind(&bytes).map_err(|source| SourceError::BadDocument {
-            path: format!("{}:{}", layout.describe().display(), blob_path(&desc.digest)),
+            path: format!(
+                "{}:{}",
+                layout.describe().display(),
+                blob_path(&desc.digest)
+            ),
             source,
         })?;
         match kind {
             ManifestKind::Index(nested) => {
-                return choose_manifest(layout, &nested, want, explicit, depth + 1, warnings);
+                return choose_manifest(layout, &nested, want, depth + 1, warnings);
             }
             ManifestKind::Manifest(m) => {
                 if index.manifests.len() > 1 && desc.platform.is_none() {
@@ -212,9 +223,6 @@ fn choose_manifest(
                         desc.digest
                     ));
                 }
-                // Without platform info on the descriptor, an explicit
-                // --platform is checked against the config later by the caller.
-                let _ = explicit;
                 return Ok((desc.clone(), m));
             }
         }
@@ -227,7 +235,11 @@ fn choose_manifest(
         .join(", ");
     Err(SourceError::NoMatchingPlatform {
         wanted: want.to_string(),
-        available: if available.is_empty() { "none".into() } else { available },
+        available: if available.is_empty() {
+            "none".into()
+        } else {
+            available
+        },
         path: layout.describe().display().to_string(),
     })
 }

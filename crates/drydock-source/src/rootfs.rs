@@ -44,7 +44,10 @@ where
     let mut stack: Vec<(PathBuf, String, usize)> = vec![(root.to_path_buf(), String::new(), 0)];
     while let Some((dir, rel, depth)) = stack.pop() {
         if depth > limits.max_depth {
-            warnings.push(format!("`{rel}`: deeper than {} levels, not walked", limits.max_depth));
+            warnings.push(format!(
+                "`{rel}`: deeper than {} levels, not walked",
+                limits.max_depth
+            ));
             continue;
         }
         let mut names: Vec<_> = match fs::read_dir(&dir) {
@@ -70,7 +73,11 @@ where
                 });
             }
             let full = dir.join(&name);
-            let child = if rel.is_empty() { name.clone() } else { format!("{rel}/{name}") };
+            let child = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
             let md = match fs::symlink_metadata(&full) {
                 Ok(m) => m,
                 Err(e) => {
@@ -89,7 +96,9 @@ where
                 EntryKind::Other
             };
             let link = if ft.is_symlink() {
-                fs::read_link(&full).ok().map(|p| p.to_string_lossy().into_owned())
+                fs::read_link(&full)
+                    .ok()
+                    .map(|p| p.to_string_lossy().into_owned())
             } else {
                 None
             };
