@@ -60,8 +60,32 @@ struct SbomArgs {
     /// Platform to pick from a multi-platform image, e.g. linux/arm64
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
     platform: Option<String>,
+    /// Layer cache directory [default: $DRYDOCK_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/drydock, else ~/.cache/drydock]
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Analyze every layer again instead of using cached results
+    #[arg(long)]
+    no_cache: bool,
     #[command(flatten)]
     out: OutputArgs,
+}
+
+/// Where layer results are cached, unless disabled.
+fn cache_dir(args: &SbomArgs) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    args.cache_dir
+        .clone()
+        .or_else(|| env("DRYDOCK_CACHE_DIR"))
+        .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("drydock")))
+        .or_else(|| env("HOME").map(|d| d.join(".cache/drydock")))
 }
 
 fn main() -> ExitCode {
@@ -83,6 +107,7 @@ fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
     let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut options = ScanOptions {
         rootfs,
+        cache_dir: cache_dir(&args),
         ..ScanOptions::default()
     };
     if let Some(p) = &args.platform {

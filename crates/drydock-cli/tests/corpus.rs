@@ -32,10 +32,16 @@ fn truth(name: &str) -> Value {
     serde_json::from_slice(&std::fs::read(&p).expect("truth file")).expect("truth json")
 }
 
+/// One layer cache shared by the tests of this binary, so images scanned by
+/// several tests exercise both the cold and the cached path.
+static CACHE: std::sync::LazyLock<tempfile::TempDir> =
+    std::sync::LazyLock::new(|| tempfile::tempdir().expect("cache dir"));
+
 fn drydock(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_drydock"))
         .args(args)
         .env("SOURCE_DATE_EPOCH", "1700000000")
+        .env("DRYDOCK_CACHE_DIR", CACHE.path())
         .output()
         .expect("run drydock")
 }

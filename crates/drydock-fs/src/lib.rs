@@ -169,12 +169,10 @@ impl LayeredFs {
                 remove_tree(&mut merged, path, false);
             }
             for (path, node) in &layer.entries {
-                if node.kind != NodeKind::Dir
-                    && merged
-                        .get(path)
-                        .is_some_and(|v| v.node.kind == NodeKind::Dir)
-                {
-                    // A file replacing a directory takes its contents with it.
+                if node.kind != NodeKind::Dir {
+                    // A file replacing a directory takes its contents with
+                    // it, whether or not the tar had an entry for the
+                    // directory itself.
                     remove_tree(&mut merged, path, true);
                 }
                 merged.insert(

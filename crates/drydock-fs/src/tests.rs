@@ -122,3 +122,14 @@ proptest! {
         let _ = fs.resolve(&query);
     }
 }
+
+#[test]
+fn file_replacing_implicit_directory_drops_its_children() {
+    // The lower layer never had an entry for `d` itself.
+    let fs = LayeredFs::build(vec![
+        layer(&[("d/x", File, None)], &[], &[]),
+        layer(&[("d", File, None)], &[], &[]),
+    ]);
+    assert!(fs.get("d/x").is_none());
+    assert_eq!(fs.get("d").unwrap().layer, 1);
+}

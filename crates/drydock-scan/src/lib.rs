@@ -9,7 +9,10 @@
 
 #![deny(missing_docs)]
 
+mod cache;
+
 use std::io::Read;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use drydock_catalog::{Analyzer, AssembleOptions, LayerAnalysis, LayerDriver, assemble};
@@ -40,6 +43,8 @@ pub struct ScanOptions {
     pub progress: Option<Arc<dyn Progress>>,
     /// Treat the reference as a root filesystem directory.
     pub rootfs: bool,
+    /// Directory of the layer cache; `None` disables it.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Facts about one layer of a finished scan.
@@ -192,6 +197,35 @@ fn scan_layer(
         index: layer.index,
         diff_id: layer.diff_id.clone(),
     };
+    let created_by = history
+        .get(layer.index)
+        .copied()
+        .flatten()
+        .and_then(|h| image.config.history.get(h))
+        .and_then(|h| h.created_by.clone());
+    let key = match (&options.cache_dir, &layer.diff_id) {
+        (Some(dir), Some(diff_id)) => Some((dir, drydock_catalog::cache_key(diff_id, analyzers))),
+        _ => None,
+    };
+    if let Some((dir, key)) = &key
+        && let Some(hit) = cache::load(dir, key)
+    {
+        if let Some(p) = &options.progress {
+            p.advance(layer.size.unwrap_or(0));
+            p.layer_done(layer.index);
+        }
+        return Ok(LayerOutcome {
+            analysis: hit.analysis,
+            info: LayerInfo {
+                layer: layer_ref,
+                created_by,
+                size: layer.size,
+                uncompressed_size: hit.uncompressed_size,
+                entries: hit.entries,
+            },
+            warnings: hit.warnings,
+        });
+    }
     let blob = image
         .open_layer(layer.index)
         .map_err(|source| ScanError::LayerSource {
@@ -202,7 +236,7 @@ fn scan_layer(
         inner: blob,
         progress: options.progress.clone(),
     };
-    let mut driver = LayerDriver::new(analyzers, layer_ref);
+    let mut driver = LayerDriver::new(analyzers, layer_ref.clone());
     let summary = drydock_layer::walk_layer(
         blob,
         layer.compression_hint,
@@ -222,19 +256,26 @@ fn scan_layer(
     if let Some(p) = &options.progress {
         p.layer_done(layer.index);
     }
-    let created_by = history
-        .get(layer.index)
-        .copied()
-        .flatten()
-        .and_then(|h| image.config.history.get(h))
-        .and_then(|h| h.created_by.clone());
-    let warnings = summary
+    let mut warnings: Vec<String> = summary
         .warnings
         .iter()
         .map(|w| format!("layer {}: {w}", layer.index))
         .collect();
+    let mut analysis = driver.finish();
+    if let Some((dir, key)) = &key {
+        let entry = cache::Entry::new(
+            analysis,
+            summary.uncompressed_bytes,
+            summary.entries,
+            warnings.clone(),
+        );
+        if let Err(e) = cache::store(dir, key, &entry) {
+            warnings.push(format!("layer cache: {e}"));
+        }
+        analysis = entry.analysis;
+    }
     Ok(LayerOutcome {
-        analysis: driver.finish(),
+        analysis,
         info: LayerInfo {
             layer: LayerRef {
                 index: layer.index,
