@@ -370,6 +370,7 @@ fn peak_rise<R>(f: impl FnOnce() -> R) -> (R, Option<u64>) {
 }
 
 fn assert_peak_below(rise: Option<u64>, mib: u64, what: &str) {
+    eprintln!("DEBUG {what}: {rise:?}");
     if let Some(r) = rise {
         assert!(
             r < mib,
@@ -628,7 +629,7 @@ fn entries_that_climb_out_or_are_absolute() {
     let escapes = o
         .warnings
         .iter()
-        .filter(|w| w.contains("escapes the image root"))
+        .filter(|w| w.contains("skipped entry") && w.contains("escapes the image root"))
         .count();
     assert_eq!(escapes, 4, "{:#?}", o.warnings);
     assert!(
@@ -834,7 +835,7 @@ fn zip(entries: Vec<ZipEntry>) -> Vec<u8> {
             Content::Zeros(n) => {
                 assert!(e.deflate);
                 let mut enc =
-                    flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+                    flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
                 let chunk = vec![0u8; 1 << 20];
                 let mut left = *n;
                 while left > 0 {
@@ -932,6 +933,7 @@ fn zip_bombs_inside_a_jar() {
     assert_peak_below(rise, 100, "zip bomb");
     assert_eq!(packages(&o), vec![pkg("maven", "survivor", "1.2.3")]);
     let reasons = unknowns_for(&o, "/app/bomb.jar");
+    eprintln!("DEBUG {reasons:#?}");
     assert!(
         reasons
             .iter()
