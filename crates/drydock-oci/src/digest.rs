@@ -2,7 +2,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use sha2::{Digest as _, Sha256};
+use sha2::{Digest as _, Sha256, Sha512};
 
 /// A content digest such as `sha256:4408ab…`.
 ///
@@ -46,6 +46,18 @@ impl Digest {
         Self {
             algorithm: Algorithm::Sha256,
             hex: hex::encode(raw),
+        }
+    }
+
+    /// The digest of `bytes` computed with this digest's algorithm, for
+    /// checking a document against the descriptor that names it.
+    pub fn recompute(&self, bytes: &[u8]) -> Self {
+        match self.algorithm {
+            Algorithm::Sha256 => Self::sha256_of(bytes),
+            Algorithm::Sha512 => Self {
+                algorithm: Algorithm::Sha512,
+                hex: hex::encode(Sha512::digest(bytes)),
+            },
         }
     }
 
@@ -180,6 +192,17 @@ mod tests {
         ] {
             assert!(bad.parse::<Digest>().is_err(), "{bad} accepted");
         }
+    }
+
+    #[test]
+    fn recompute_uses_the_same_algorithm() {
+        let d = Digest::sha256_of(b"x");
+        assert_eq!(d.recompute(b"x"), d);
+        let s512: Digest = format!("sha512:{}", "0".repeat(128)).parse().unwrap();
+        let r = s512.recompute(b"x");
+        assert_eq!(r.algorithm(), "sha512");
+        assert_ne!(r, s512);
+        assert_eq!(r.recompute(b"x"), r);
     }
 
     #[test]

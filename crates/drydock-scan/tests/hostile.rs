@@ -370,12 +370,25 @@ fn peak_rise<R>(f: impl FnOnce() -> R) -> (R, Option<u64>) {
 }
 
 fn assert_peak_below(rise: Option<u64>, mib: u64, what: &str) {
-    eprintln!("DEBUG {what}: {rise:?}");
     if let Some(r) = rise {
         assert!(
             r < mib,
             "{what}: resident memory rose by {r} MiB (bound {mib} MiB)"
         );
+    }
+}
+
+#[test]
+fn peak_memory_probe_sees_a_large_allocation() {
+    // The memory bounds below are only as good as this probe.
+    let _g = serial();
+    let (sum, rise) = peak_rise(|| {
+        let v = vec![1u8; 96 << 20];
+        v.iter().map(|&b| u64::from(b)).sum::<u64>()
+    });
+    assert_eq!(sum, 96 << 20);
+    if let Some(r) = rise {
+        assert!((90..200).contains(&r), "a 96 MiB buffer showed as {r} MiB");
     }
 }
 
@@ -781,12 +794,22 @@ fn megabyte_line_in_dpkg_status() {
         .inventory
         .packages
         .iter()
-        .map(|p| (p.name.chars().take(8).collect(), p.name.len(), p.version.clone()))
+        .map(|p| {
+            (
+                p.name.chars().take(8).collect(),
+                p.name.len(),
+                p.version.clone(),
+            )
+        })
         .collect();
     let s = |n: &str, l, v: &str| (n.to_owned(), l, v.to_owned());
     assert_eq!(
         got,
-        vec![s("first", 5, "1.0"), s("nnnnnnnn", 1 << 20, "3.0"), s("second", 6, "2.0")]
+        vec![
+            s("first", 5, "1.0"),
+            s("nnnnnnnn", 1 << 20, "3.0"),
+            s("second", 6, "2.0")
+        ]
     );
     assert!(o.inventory.unknowns.is_empty());
 }
@@ -933,7 +956,6 @@ fn zip_bombs_inside_a_jar() {
     assert_peak_below(rise, 100, "zip bomb");
     assert_eq!(packages(&o), vec![pkg("maven", "survivor", "1.2.3")]);
     let reasons = unknowns_for(&o, "/app/bomb.jar");
-    eprintln!("DEBUG {reasons:#?}");
     assert!(
         reasons
             .iter()

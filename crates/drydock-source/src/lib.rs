@@ -152,13 +152,32 @@ pub fn open(reference: &str, options: &OpenOptions) -> Result<Image, SourceError
             }
         }
     })?;
-    if meta.is_dir() {
-        if path.join("oci-layout").is_file() && path.join("index.json").is_file() {
-            return oci::open_layout_dir(reference, path, options);
-        }
+    if meta.is_dir() && !(path.join("oci-layout").is_file() && path.join("index.json").is_file()) {
         return open_rootfs(reference, path);
     }
-    archive::open_archive(reference, path, options)
+    let image = if meta.is_dir() {
+        oci::open_layout_dir(reference, path, options)?
+    } else {
+        archive::open_archive(reference, path, options)?
+    };
+    check_platform(&image, options)?;
+    Ok(image)
+}
+
+/// An explicit `--platform` must not silently scan another platform: a
+/// single-image archive or an index without platform data is checked
+/// against the config.
+fn check_platform(image: &Image, options: &OpenOptions) -> Result<(), SourceError> {
+    if let (Some(want), Some(have)) = (&options.platform, &image.platform)
+        && !want.matches(have)
+    {
+        return Err(SourceError::NoMatchingPlatform {
+            wanted: want.to_string(),
+            available: have.to_string(),
+            path: image.reference.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// Opens a directory as a root filesystem, whatever it contains.

@@ -884,7 +884,6 @@ fn symlink_replacing_a_directory_hides_what_was_under_it() {
 }
 
 #[test]
-#[ignore = "drydock-fs bug: LayeredFs::build only removes descendants when the replaced path has its own Dir entry"]
 fn symlink_replacing_an_implicit_directory_hides_what_was_under_it() {
     // Tars need not record parent directories; the directory exists anyway.
     let o = scan_layers(vec![

@@ -972,3 +972,30 @@ fn gnu_long_names_and_pax_paths_in_the_outer_archive() {
     img.open_layer(1).unwrap().read_to_end(&mut blob).unwrap();
     assert_eq!(blob, b.layers[1].blob);
 }
+
+#[test]
+fn fifo_in_a_layout_directory_does_not_hang() {
+    // Opening a FIFO for reading blocks until a writer appears; a layout
+    // directory unpacked from an untrusted tarball can contain one.
+    let f = Fixture::new();
+    let b = simple();
+    for victim in [blob_name(&b.config), blob_name(&b.layers[0].blob)] {
+        let dir = f.layout(&format!("fifo-{}", &victim[13..21]), &oci_single(&b));
+        let p = dir.join(&victim);
+        std::fs::remove_file(&p).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&p).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("mkfifo unavailable; skipping");
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(open(&dir).map(|_| ()));
+        });
+        match rx.recv_timeout(std::time::Duration::from_secs(20)) {
+            Ok(Err(SourceError::MissingBlob { .. })) => {}
+            Ok(other) => panic!("{victim}: expected MissingBlob, got {other:?}"),
+            Err(_) => panic!("{victim}: opening the layout hung on a FIFO"),
+        }
+    }
+}
