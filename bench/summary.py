@@ -56,14 +56,14 @@ def main():
             }
         dd = stats.get("drydock")
         print(f"\n{image}")
-        print(f"{'tool':<8} {'runs':>4} {'wall s':>7} {'RSS MiB':>8} {'packages':>8} {'comps':>6} {'drydock/tool':>12}")
+        print(f"{'tool':<12} {'runs':>4} {'wall s':>7} {'RSS MiB':>8} {'packages':>8} {'comps':>6} {'drydock/tool':>12}")
         for tool, s in stats.items():
             if s is None:
-                print(f"{tool:<8} all runs failed")
+                print(f"{tool:<12} all runs failed")
                 continue
-            ratio = f"{dd['wall'] / s['wall']:.2f}x" if dd and tool != "drydock" else "-"
+            ratio = f"{dd['wall'] / s['wall']:.2f}x" if dd and not tool.startswith("drydock") else "-"
             runs = f"{s['n']}" + (f"+{s['failed']}F" if s["failed"] else "")
-            print(f"{tool:<8} {runs:>4} {s['wall']:>7.2f} {s['rss']:>8.0f} "
+            print(f"{tool:<12} {runs:>4} {s['wall']:>7.2f} {s['rss']:>8.0f} "
                   f"{s['pkgs'] if s['pkgs'] is not None else '?':>8} "
                   f"{s['comps'] if s['comps'] is not None else '?':>6} {ratio:>12}")
         if not dd:

@@ -163,15 +163,7 @@ mod tests {
 
     #[test]
     fn selection() {
-        let mut m = EntryMeta {
-            path: String::new(),
-            kind: drydock_layer::EntryKind::File,
-            mode: 0o755,
-            uid: 0,
-            gid: 0,
-            size: 20 << 20,
-            link: None,
-        };
+        let mut m = crate::test_meta(0o755, 20 << 20);
         assert!(BinaryCataloger.wants("usr/local/bin/registry", &m));
         assert!(!BinaryCataloger.wants("usr/lib/libc.so.6", &m));
         m.mode = 0o644;
@@ -196,15 +188,7 @@ mod tests {
             panic!("no ELF fixture in {dir}");
         };
         let bytes = std::fs::read(file).unwrap();
-        let m = EntryMeta {
-            path: String::new(),
-            kind: drydock_layer::EntryKind::File,
-            mode: 0o755,
-            uid: 0,
-            gid: 0,
-            size: bytes.len() as u64,
-            link: None,
-        };
+        let m = crate::test_meta(0o755, bytes.len() as u64);
         let f = BinaryCataloger.analyze("usr/bin/x", &m, &bytes).unwrap();
         assert!(
             f.iter().any(|f| matches!(f, Finding::Package(p) if p.ecosystem == Ecosystem::Cargo && p.name == "itoa")),

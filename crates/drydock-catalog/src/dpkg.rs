@@ -202,15 +202,7 @@ Version: 5.2.15-2+b13
 
     #[test]
     fn list_files_and_selection() {
-        let meta = EntryMeta {
-            path: String::new(),
-            kind: drydock_layer::EntryKind::File,
-            mode: 0o644,
-            uid: 0,
-            gid: 0,
-            size: 0,
-            link: None,
-        };
+        let meta = crate::test_meta(0o644, 0);
         let c = DpkgCataloger;
         assert!(c.wants("var/lib/dpkg/status", &meta));
         assert!(c.wants("var/lib/dpkg/status.d/base", &meta));

@@ -131,15 +131,7 @@ mod tests {
     use super::*;
 
     fn meta() -> EntryMeta {
-        EntryMeta {
-            path: String::new(),
-            kind: drydock_layer::EntryKind::File,
-            mode: 0o644,
-            uid: 0,
-            gid: 0,
-            size: 0,
-            link: None,
-        }
+        crate::test_meta(0o644, 0)
     }
 
     fn names(f: &[Finding]) -> Vec<(Option<String>, String, String)> {

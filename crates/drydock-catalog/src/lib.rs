@@ -151,3 +151,17 @@ pub fn default_analyzers() -> Vec<Box<dyn Analyzer>> {
         Box::new(binary::BinaryCataloger),
     ]
 }
+
+/// Metadata of a regular file, for analyzer tests.
+#[cfg(test)]
+pub(crate) fn test_meta(mode: u32, size: u64) -> EntryMeta {
+    EntryMeta {
+        path: String::new(),
+        kind: drydock_layer::EntryKind::File,
+        mode,
+        uid: 0,
+        gid: 0,
+        size,
+        link: None,
+    }
+}

@@ -100,15 +100,7 @@ mod tests {
 
     #[test]
     fn selection() {
-        let m = EntryMeta {
-            path: String::new(),
-            kind: drydock_layer::EntryKind::File,
-            mode: 0o644,
-            uid: 0,
-            gid: 0,
-            size: 0,
-            link: None,
-        };
+        let m = crate::test_meta(0o644, 0);
         let c = PythonCataloger;
         assert!(c.wants(
             "app/venv/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA",

@@ -90,15 +90,7 @@ mod tests {
             "/../drydock-rpmdb/testdata/rpmdb.sqlite"
         ))
         .unwrap();
-        let meta = EntryMeta {
-            path: String::new(),
-            kind: drydock_layer::EntryKind::File,
-            mode: 0o644,
-            uid: 0,
-            gid: 0,
-            size: bytes.len() as u64,
-            link: None,
-        };
+        let meta = crate::test_meta(0o644, bytes.len() as u64);
         assert!(RpmCataloger.wants("var/lib/rpm/rpmdb.sqlite", &meta));
         let f = RpmCataloger
             .analyze("var/lib/rpm/rpmdb.sqlite", &meta, &bytes)

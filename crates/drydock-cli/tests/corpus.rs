@@ -432,9 +432,17 @@ fn errors_are_clear_and_exit_2() {
     // An explicit platform the image does not have is an error, not a
     // silent scan of another platform.
     for name in ["clean.oci.tar", "clean.docker.tar"] {
-        let r = drydock(&["sbom", image(name).to_str().unwrap(), "--platform", "linux/arm64"]);
+        let r = drydock(&[
+            "sbom",
+            image(name).to_str().unwrap(),
+            "--platform",
+            "linux/arm64",
+        ]);
         assert_eq!(r.status.code(), Some(2), "{name}");
         let err = String::from_utf8_lossy(&r.stderr);
-        assert!(err.contains("no image for platform linux/arm64") && err.contains("linux/amd64"), "{err}");
+        assert!(
+            err.contains("no image for platform linux/arm64") && err.contains("linux/amd64"),
+            "{err}"
+        );
     }
 }

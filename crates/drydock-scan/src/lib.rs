@@ -139,7 +139,15 @@ pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, Sc
         scan_layers(&image, &analyzers, options, &mut warnings)?
     };
     let refs: Vec<LayerRef> = layers.iter().map(|l| l.layer.clone()).collect();
-    let fs = LayeredFs::build(analyses.iter().map(|a| a.index.clone()).collect());
+    let mut analyses = analyses;
+    // The indexes move into the stacked view; `assemble` needs only the
+    // findings, so nothing is held twice.
+    let fs = LayeredFs::build(
+        analyses
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.index))
+            .collect(),
+    );
     let inventory = assemble(&analyses, &refs, &fs, &AssembleOptions::default());
     Ok(ScanOutcome {
         image,
