@@ -3,36 +3,23 @@
 use drydock_inventory::{Ecosystem, SourcePackage};
 use drydock_layer::EntryMeta;
 
-use crate::{Analyzer, Finding, PackageRecord};
+use crate::{FileCataloger, Finding, PackageRecord};
 
 /// The `apk-db-cataloger`.
-pub struct ApkCataloger;
+pub(crate) const CATALOGER: FileCataloger = FileCataloger {
+    name: "apk-db-cataloger",
+    version: 1,
+    max_size: 64 << 20,
+    selects,
+    parse,
+};
 
-impl Analyzer for ApkCataloger {
-    fn name(&self) -> &'static str {
-        "apk-db-cataloger"
-    }
+fn selects(path: &str, _meta: &EntryMeta) -> bool {
+    path == "lib/apk/db/installed"
+}
 
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn wants(&self, path: &str, _meta: &EntryMeta) -> bool {
-        path == "lib/apk/db/installed"
-    }
-
-    fn max_size(&self) -> u64 {
-        64 << 20
-    }
-
-    fn analyze(
-        &self,
-        _path: &str,
-        _meta: &EntryMeta,
-        content: &[u8],
-    ) -> Result<Vec<Finding>, String> {
-        Ok(parse_installed(&String::from_utf8_lossy(content)))
-    }
+fn parse(_path: &str, content: &[u8]) -> Result<Vec<Finding>, String> {
+    Ok(parse_installed(&String::from_utf8_lossy(content)))
 }
 
 /// Parses the apk database: single-letter keys, blank-line separated

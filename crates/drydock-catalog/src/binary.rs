@@ -6,58 +6,43 @@ use drydock_binary::{
 use drydock_inventory::{Ecosystem, Metadata};
 use drydock_layer::EntryMeta;
 
-use crate::{Analyzer, Finding, PackageRecord};
+use crate::{FileCataloger, Finding, PackageRecord};
 
 /// The `binary-cataloger`.
-pub struct BinaryCataloger;
+pub(crate) const CATALOGER: FileCataloger = FileCataloger {
+    name: "binary-cataloger",
+    version: 1,
+    max_size: 512 << 20,
+    selects,
+    parse,
+};
 
-impl Analyzer for BinaryCataloger {
-    fn name(&self) -> &'static str {
-        "binary-cataloger"
+fn selects(path: &str, meta: &EntryMeta) -> bool {
+    // Executables only; shared objects are executable on most distros
+    // too but never carry Go build info worth reporting separately.
+    meta.mode & 0o111 != 0 && meta.size >= 1024 && !path.ends_with(".so") && !path.contains(".so.")
+}
+
+fn parse(_path: &str, content: &[u8]) -> Result<Vec<Finding>, String> {
+    if !looks_like_executable(content) {
+        return Ok(Vec::new());
     }
-
-    fn version(&self) -> u32 {
-        1
+    let limits = Limits::default();
+    let mut out = Vec::new();
+    match go_build_info(content, &limits) {
+        Ok(Some(info)) => out.extend(go_packages(content, &info)),
+        Ok(None) => {}
+        Err(e) => out.push(Finding::Problem(format!("Go build info: {e}"))),
     }
-
-    fn wants(&self, path: &str, meta: &EntryMeta) -> bool {
-        // Executables only; shared objects are executable on most distros
-        // too but never carry Go build info worth reporting separately.
-        meta.mode & 0o111 != 0
-            && meta.size >= 1024
-            && !path.ends_with(".so")
-            && !path.contains(".so.")
-    }
-
-    fn max_size(&self) -> u64 {
-        512 << 20
-    }
-
-    fn analyze(
-        &self,
-        _path: &str,
-        _meta: &EntryMeta,
-        content: &[u8],
-    ) -> Result<Vec<Finding>, String> {
-        if !looks_like_executable(content) {
-            return Ok(Vec::new());
-        }
-        let limits = Limits::default();
-        let mut out = Vec::new();
-        match go_build_info(content, &limits) {
-            Ok(Some(info)) => out.extend(go_packages(content, &info)),
-            Ok(None) => {}
-            Err(e) => out.push(Finding::Problem(format!("Go build info: {e}"))),
-        }
-        match rust_audit_info(content, &limits) {
-            Ok(Some(pkgs)) => out.extend(pkgs.into_iter().map(|p| {
+    match rust_audit_info(content, &limits) {
+        Ok(Some(pkgs)) => out
+            .extend(pkgs.into_iter().map(|p| {
                 Finding::Package(PackageRecord::new(Ecosystem::Cargo, p.name, p.version))
             })),
-            Ok(None) => {}
-            Err(e) => out.push(Finding::Problem(format!("cargo-auditable data: {e}"))),
-        }
-        Ok(out)
+        Ok(None) => {}
+        Err(e) => out.push(Finding::Problem(format!("cargo-auditable data: {e}"))),
     }
+    Ok(out)
 }
 
 /// Guesses the module root of a package path in a GOPATH-mode build, where
@@ -147,6 +132,7 @@ fn go_packages(content: &[u8], info: &drydock_binary::GoBuildInfo) -> Vec<Findin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Analyzer as _;
 
     #[test]
     fn module_roots() {
@@ -164,12 +150,12 @@ mod tests {
     #[test]
     fn selection() {
         let mut m = crate::test_meta(0o755, 20 << 20);
-        assert!(BinaryCataloger.wants("usr/local/bin/registry", &m));
-        assert!(!BinaryCataloger.wants("usr/lib/libc.so.6", &m));
+        assert!(CATALOGER.wants("usr/local/bin/registry", &m));
+        assert!(!CATALOGER.wants("usr/lib/libc.so.6", &m));
         m.mode = 0o644;
-        assert!(!BinaryCataloger.wants("usr/local/bin/registry", &m));
+        assert!(!CATALOGER.wants("usr/local/bin/registry", &m));
         assert!(
-            BinaryCataloger
+            CATALOGER
                 .analyze("x", &m, b"#!/bin/sh\necho hi\n")
                 .unwrap()
                 .is_empty()
@@ -189,7 +175,7 @@ mod tests {
         };
         let bytes = std::fs::read(file).unwrap();
         let m = crate::test_meta(0o755, bytes.len() as u64);
-        let f = BinaryCataloger.analyze("usr/bin/x", &m, &bytes).unwrap();
+        let f = CATALOGER.analyze("usr/bin/x", &m, &bytes).unwrap();
         assert!(
             f.iter().any(|f| matches!(f, Finding::Package(p) if p.ecosystem == Ecosystem::Cargo && p.name == "itoa")),
             "{f:?}"

@@ -5,69 +5,54 @@ use drydock_inventory::{Ecosystem, SourcePackage};
 use drydock_layer::EntryMeta;
 
 use crate::rfc822::{get, paragraphs};
-use crate::{Analyzer, Finding, PackageRecord};
-
-/// The `dpkg-db-cataloger`.
-pub struct DpkgCataloger;
+use crate::{FileCataloger, Finding, PackageRecord};
 
 const STATUS: &str = "var/lib/dpkg/status";
 const STATUS_D: &str = "var/lib/dpkg/status.d/";
 const INFO: &str = "var/lib/dpkg/info/";
 
-impl Analyzer for DpkgCataloger {
-    fn name(&self) -> &'static str {
-        "dpkg-db-cataloger"
-    }
+/// The `dpkg-db-cataloger`.
+pub(crate) const CATALOGER: FileCataloger = FileCataloger {
+    name: "dpkg-db-cataloger",
+    version: 1,
+    max_size: 64 << 20,
+    selects,
+    parse,
+};
 
-    fn version(&self) -> u32 {
-        1
-    }
+fn selects(path: &str, _meta: &EntryMeta) -> bool {
+    path == STATUS
+        || (path.starts_with(STATUS_D)
+            && !path.ends_with(".md5sums")
+            && !path[STATUS_D.len()..].contains('/'))
+        || (path.starts_with(INFO) && path.ends_with(".list") && !path[INFO.len()..].contains('/'))
+}
 
-    fn wants(&self, path: &str, _meta: &EntryMeta) -> bool {
-        path == STATUS
-            || (path.starts_with(STATUS_D)
-                && !path.ends_with(".md5sums")
-                && !path[STATUS_D.len()..].contains('/'))
-            || (path.starts_with(INFO)
-                && path.ends_with(".list")
-                && !path[INFO.len()..].contains('/'))
+fn parse(path: &str, content: &[u8]) -> Result<Vec<Finding>, String> {
+    let text = String::from_utf8_lossy(content);
+    if let Some(name) = path
+        .strip_prefix(INFO)
+        .and_then(|n| n.strip_suffix(".list"))
+    {
+        // `libc6:amd64.list` belongs to `libc6`.
+        let package = name.split(':').next().unwrap_or(name).to_owned();
+        let files = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with('/') && *l != "/.")
+            .map(str::to_owned)
+            .collect();
+        return Ok(vec![Finding::OwnedFiles {
+            ecosystem: Ecosystem::Deb,
+            package,
+            files,
+        }]);
     }
-
-    fn max_size(&self) -> u64 {
-        64 << 20
-    }
-
-    fn analyze(
-        &self,
-        path: &str,
-        _meta: &EntryMeta,
-        content: &[u8],
-    ) -> Result<Vec<Finding>, String> {
-        let text = String::from_utf8_lossy(content);
-        if let Some(name) = path
-            .strip_prefix(INFO)
-            .and_then(|n| n.strip_suffix(".list"))
-        {
-            // `libc6:amd64.list` belongs to `libc6`.
-            let package = name.split(':').next().unwrap_or(name).to_owned();
-            let files = text
-                .lines()
-                .map(str::trim)
-                .filter(|l| l.starts_with('/') && *l != "/.")
-                .map(str::to_owned)
-                .collect();
-            return Ok(vec![Finding::OwnedFiles {
-                ecosystem: Ecosystem::Deb,
-                package,
-                files,
-            }]);
-        }
-        let distroless = path.starts_with(STATUS_D);
-        Ok(parse_status(&text, distroless)
-            .into_iter()
-            .map(Finding::Package)
-            .collect())
-    }
+    let distroless = path.starts_with(STATUS_D);
+    Ok(parse_status(&text, distroless)
+        .into_iter()
+        .map(Finding::Package)
+        .collect())
 }
 
 /// Parses a dpkg status file. Entries not fully installed are skipped
@@ -121,6 +106,7 @@ pub(crate) fn parse_status(text: &str, distroless: bool) -> Vec<PackageRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Analyzer as _;
     use proptest::prelude::*;
 
     const STATUS_TEXT: &str = "Package: bsdutils
@@ -203,7 +189,7 @@ Version: 5.2.15-2+b13
     #[test]
     fn list_files_and_selection() {
         let meta = crate::test_meta(0o644, 0);
-        let c = DpkgCataloger;
+        let c = CATALOGER;
         assert!(c.wants("var/lib/dpkg/status", &meta));
         assert!(c.wants("var/lib/dpkg/status.d/base", &meta));
         assert!(!c.wants("var/lib/dpkg/status.d/base.md5sums", &meta));

@@ -135,20 +135,64 @@ pub struct DistroHint {
     pub distro: Distro,
 }
 
+/// A cataloger that is a path selector plus a parser, which is all most
+/// ecosystems need: selection, buffering, error capture and parallelism
+/// live in one place, and a new ecosystem is mostly its parse function.
+#[derive(Clone, Copy)]
+pub struct FileCataloger {
+    /// Stable kebab-case name.
+    pub name: &'static str,
+    /// Output version, part of the layer cache key.
+    pub version: u32,
+    /// Largest file read.
+    pub max_size: u64,
+    /// Cheap choice on path (relative) and tar metadata.
+    pub selects: fn(&str, &EntryMeta) -> bool,
+    /// Reads one selected file.
+    pub parse: fn(&str, &[u8]) -> Result<Vec<Finding>, String>,
+}
+
+impl Analyzer for FileCataloger {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn version(&self) -> u32 {
+        self.version
+    }
+
+    fn wants(&self, path: &str, meta: &EntryMeta) -> bool {
+        (self.selects)(path, meta)
+    }
+
+    fn max_size(&self) -> u64 {
+        self.max_size
+    }
+
+    fn analyze(
+        &self,
+        path: &str,
+        _meta: &EntryMeta,
+        content: &[u8],
+    ) -> Result<Vec<Finding>, String> {
+        (self.parse)(path, content)
+    }
+}
+
 /// Every built-in analyzer, in a fixed order.
 pub fn default_analyzers() -> Vec<Box<dyn Analyzer>> {
     vec![
-        Box::new(os::OsRelease),
-        Box::new(dpkg::DpkgCataloger),
-        Box::new(apk::ApkCataloger),
-        Box::new(rpm::RpmCataloger),
-        Box::new(python::PythonCataloger),
-        Box::new(npm::NpmCataloger),
-        Box::new(langmeta::GemCataloger),
-        Box::new(langmeta::ComposerCataloger),
-        Box::new(langmeta::DotnetCataloger),
-        Box::new(java::JavaCataloger),
-        Box::new(binary::BinaryCataloger),
+        Box::new(os::CATALOGER),
+        Box::new(dpkg::CATALOGER),
+        Box::new(apk::CATALOGER),
+        Box::new(rpm::CATALOGER),
+        Box::new(python::CATALOGER),
+        Box::new(npm::CATALOGER),
+        Box::new(langmeta::GEM),
+        Box::new(langmeta::COMPOSER),
+        Box::new(langmeta::DOTNET),
+        Box::new(java::CATALOGER),
+        Box::new(binary::CATALOGER),
     ]
 }
 

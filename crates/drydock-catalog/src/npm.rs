@@ -5,38 +5,25 @@ use drydock_inventory::Ecosystem;
 use drydock_layer::EntryMeta;
 use serde::Deserialize;
 
-use crate::{Analyzer, Finding, PackageRecord};
+use crate::{FileCataloger, Finding, PackageRecord};
 
 /// The `npm-installed-cataloger`.
-pub struct NpmCataloger;
+pub(crate) const CATALOGER: FileCataloger = FileCataloger {
+    name: "npm-installed-cataloger",
+    version: 1,
+    max_size: 4 << 20,
+    selects,
+    parse,
+};
 
-impl Analyzer for NpmCataloger {
-    fn name(&self) -> &'static str {
-        "npm-installed-cataloger"
-    }
+fn selects(path: &str, _meta: &EntryMeta) -> bool {
+    is_installed_manifest(path)
+}
 
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn wants(&self, path: &str, _meta: &EntryMeta) -> bool {
-        is_installed_manifest(path)
-    }
-
-    fn max_size(&self) -> u64 {
-        4 << 20
-    }
-
-    fn analyze(
-        &self,
-        path: &str,
-        _meta: &EntryMeta,
-        content: &[u8],
-    ) -> Result<Vec<Finding>, String> {
-        parse_package_json(content)
-            .map(|r| r.map(Finding::Package).into_iter().collect())
-            .map_err(|e| format!("invalid package.json `/{path}`: {e}"))
-    }
+fn parse(path: &str, content: &[u8]) -> Result<Vec<Finding>, String> {
+    parse_package_json(content)
+        .map(|r| r.map(Finding::Package).into_iter().collect())
+        .map_err(|e| format!("invalid package.json `/{path}`: {e}"))
 }
 
 /// True for a package's own manifest directly under `node_modules`, not for

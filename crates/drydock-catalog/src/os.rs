@@ -3,10 +3,7 @@
 use drydock_inventory::Distro;
 use drydock_layer::EntryMeta;
 
-use crate::{Analyzer, DistroHint, Finding};
-
-/// Reads os-release and the distribution-specific release files.
-pub struct OsRelease;
+use crate::{DistroHint, FileCataloger, Finding};
 
 /// Release files with their rank (lower is more authoritative).
 const FILES: &[(&str, u8)] = &[
@@ -20,69 +17,59 @@ const FILES: &[(&str, u8)] = &[
     ("etc/lsb-release", 4),
 ];
 
-impl Analyzer for OsRelease {
-    fn name(&self) -> &'static str {
-        "os-release"
-    }
+/// The `os-release`.
+pub(crate) const CATALOGER: FileCataloger = FileCataloger {
+    name: "os-release",
+    version: 1,
+    max_size: 64 << 10,
+    selects,
+    parse,
+};
 
-    fn version(&self) -> u32 {
-        1
-    }
+fn selects(path: &str, _meta: &EntryMeta) -> bool {
+    FILES.iter().any(|(p, _)| *p == path)
+}
 
-    fn wants(&self, path: &str, _meta: &EntryMeta) -> bool {
-        FILES.iter().any(|(p, _)| *p == path)
-    }
-
-    fn max_size(&self) -> u64 {
-        64 << 10
-    }
-
-    fn analyze(
-        &self,
-        path: &str,
-        _meta: &EntryMeta,
-        content: &[u8],
-    ) -> Result<Vec<Finding>, String> {
-        let rank = FILES
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map_or(9, |(_, r)| *r);
-        let text = String::from_utf8_lossy(content);
-        let distro = match path {
-            "etc/os-release" | "usr/lib/os-release" => parse_os_release(&text),
-            "etc/alpine-release" => first_line(&text).map(|v| Distro {
-                id: "alpine".into(),
-                version_id: Some(v.to_owned()),
-                ..Distro::default()
-            }),
-            "etc/debian_version" => first_line(&text).map(|v| Distro {
-                id: "debian".into(),
-                version_id: Some(v.split('.').next().unwrap_or(v).to_owned()),
-                ..Distro::default()
-            }),
-            "etc/lsb-release" => {
-                let kv = key_values(&text);
-                kv.iter()
-                    .find(|(k, _)| *k == "DISTRIB_ID")
-                    .map(|(_, id)| Distro {
-                        id: id.to_ascii_lowercase(),
-                        version_id: kv
-                            .iter()
-                            .find(|(k, _)| *k == "DISTRIB_RELEASE")
-                            .map(|(_, v)| v.clone()),
-                        codename: kv
-                            .iter()
-                            .find(|(k, _)| *k == "DISTRIB_CODENAME")
-                            .map(|(_, v)| v.clone()),
-                        ..Distro::default()
-                    })
-            }
-            _ => first_line(&text).and_then(parse_redhat_release),
-        };
-        Ok(distro
-            .map(|distro| vec![Finding::Distro(DistroHint { rank, distro })])
-            .unwrap_or_default())
-    }
+fn parse(path: &str, content: &[u8]) -> Result<Vec<Finding>, String> {
+    let rank = FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or(9, |(_, r)| *r);
+    let text = String::from_utf8_lossy(content);
+    let distro = match path {
+        "etc/os-release" | "usr/lib/os-release" => parse_os_release(&text),
+        "etc/alpine-release" => first_line(&text).map(|v| Distro {
+            id: "alpine".into(),
+            version_id: Some(v.to_owned()),
+            ..Distro::default()
+        }),
+        "etc/debian_version" => first_line(&text).map(|v| Distro {
+            id: "debian".into(),
+            version_id: Some(v.split('.').next().unwrap_or(v).to_owned()),
+            ..Distro::default()
+        }),
+        "etc/lsb-release" => {
+            let kv = key_values(&text);
+            kv.iter()
+                .find(|(k, _)| *k == "DISTRIB_ID")
+                .map(|(_, id)| Distro {
+                    id: id.to_ascii_lowercase(),
+                    version_id: kv
+                        .iter()
+                        .find(|(k, _)| *k == "DISTRIB_RELEASE")
+                        .map(|(_, v)| v.clone()),
+                    codename: kv
+                        .iter()
+                        .find(|(k, _)| *k == "DISTRIB_CODENAME")
+                        .map(|(_, v)| v.clone()),
+                    ..Distro::default()
+                })
+        }
+        _ => first_line(&text).and_then(parse_redhat_release),
+    };
+    Ok(distro
+        .map(|distro| vec![Finding::Distro(DistroHint { rank, distro })])
+        .unwrap_or_default())
 }
 
 fn first_line(text: &str) -> Option<&str> {

@@ -6,43 +6,30 @@ use drydock_inventory::Ecosystem;
 use drydock_layer::EntryMeta;
 
 use crate::rfc822::{get, headers};
-use crate::{Analyzer, Finding, PackageRecord};
+use crate::{FileCataloger, Finding, PackageRecord};
 
 /// The `python-installed-cataloger`.
-pub struct PythonCataloger;
+pub(crate) const CATALOGER: FileCataloger = FileCataloger {
+    name: "python-installed-cataloger",
+    version: 1,
+    max_size: 4 << 20,
+    selects,
+    parse,
+};
 
-impl Analyzer for PythonCataloger {
-    fn name(&self) -> &'static str {
-        "python-installed-cataloger"
-    }
+fn selects(path: &str, _meta: &EntryMeta) -> bool {
+    path.ends_with(".dist-info/METADATA")
+        || path.ends_with(".egg-info/PKG-INFO")
+        || path.ends_with("/EGG-INFO/PKG-INFO")
+        || path.ends_with(".egg-info")
+}
 
-    fn version(&self) -> u32 {
-        1
-    }
-
-    fn wants(&self, path: &str, _meta: &EntryMeta) -> bool {
-        path.ends_with(".dist-info/METADATA")
-            || path.ends_with(".egg-info/PKG-INFO")
-            || path.ends_with("/EGG-INFO/PKG-INFO")
-            || path.ends_with(".egg-info")
-    }
-
-    fn max_size(&self) -> u64 {
-        4 << 20
-    }
-
-    fn analyze(
-        &self,
-        _path: &str,
-        _meta: &EntryMeta,
-        content: &[u8],
-    ) -> Result<Vec<Finding>, String> {
-        let text = String::from_utf8_lossy(content);
-        Ok(parse_metadata(&text)
-            .map(Finding::Package)
-            .into_iter()
-            .collect())
-    }
+fn parse(_path: &str, content: &[u8]) -> Result<Vec<Finding>, String> {
+    let text = String::from_utf8_lossy(content);
+    Ok(parse_metadata(&text)
+        .map(Finding::Package)
+        .into_iter()
+        .collect())
 }
 
 /// Parses core metadata (PEP 241/314/345/566/643).
@@ -76,6 +63,7 @@ pub(crate) fn parse_metadata(text: &str) -> Option<PackageRecord> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Analyzer as _;
     use proptest::prelude::*;
 
     #[test]
@@ -101,7 +89,7 @@ mod tests {
     #[test]
     fn selection() {
         let m = crate::test_meta(0o644, 0);
-        let c = PythonCataloger;
+        let c = CATALOGER;
         assert!(c.wants(
             "app/venv/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA",
             &m

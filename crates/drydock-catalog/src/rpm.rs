@@ -2,12 +2,9 @@
 
 use drydock_inventory::{Ecosystem, Metadata, SourcePackage};
 use drydock_layer::EntryMeta;
-use drydock_rpmdb::{Limits, parse};
+use drydock_rpmdb::Limits;
 
-use crate::{Analyzer, Finding, PackageRecord};
-
-/// The `rpm-db-cataloger`.
-pub struct RpmCataloger;
+use crate::{FileCataloger, Finding, PackageRecord};
 
 const PATHS: &[&str] = &[
     "var/lib/rpm/Packages",
@@ -18,70 +15,62 @@ const PATHS: &[&str] = &[
     "usr/lib/sysimage/rpm/rpmdb.sqlite",
 ];
 
-impl Analyzer for RpmCataloger {
-    fn name(&self) -> &'static str {
-        "rpm-db-cataloger"
-    }
+/// The `rpm-db-cataloger`.
+pub(crate) const CATALOGER: FileCataloger = FileCataloger {
+    name: "rpm-db-cataloger",
+    version: 1,
+    // rpmdb's own default limit on database size.
+    max_size: 512 << 20,
+    selects,
+    parse,
+};
 
-    fn version(&self) -> u32 {
-        1
-    }
+fn selects(path: &str, _meta: &EntryMeta) -> bool {
+    PATHS.contains(&path)
+}
 
-    fn wants(&self, path: &str, _meta: &EntryMeta) -> bool {
-        PATHS.contains(&path)
+fn parse(_path: &str, content: &[u8]) -> Result<Vec<Finding>, String> {
+    let parsed = drydock_rpmdb::parse(content, &Limits::default()).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for w in parsed.warnings {
+        out.push(Finding::Problem(w));
     }
-
-    fn max_size(&self) -> u64 {
-        Limits::default().max_db_bytes as u64
-    }
-
-    fn analyze(
-        &self,
-        _path: &str,
-        _meta: &EntryMeta,
-        content: &[u8],
-    ) -> Result<Vec<Finding>, String> {
-        let parsed = parse(content, &Limits::default()).map_err(|e| e.to_string())?;
-        let mut out = Vec::new();
-        for w in parsed.warnings {
-            out.push(Finding::Problem(w));
+    for p in parsed.packages {
+        // Imported signing keys live in the database as pseudo-packages.
+        if p.name == "gpg-pubkey" {
+            continue;
         }
-        for p in parsed.packages {
-            // Imported signing keys live in the database as pseudo-packages.
-            if p.name == "gpg-pubkey" {
-                continue;
-            }
-            let source = p
-                .source_name_version()
-                .map(|(name, version)| SourcePackage { name, version });
-            let mut rec = PackageRecord::new(
-                Ecosystem::Rpm,
-                p.name.clone(),
-                format!("{}-{}", p.version, p.release),
-            );
-            rec.arch = p.arch.clone();
-            rec.licenses = p.license.iter().cloned().collect();
-            rec.source = source;
-            rec.metadata = Metadata::Rpm {
-                epoch: p.epoch,
-                release: p.release.clone(),
-                source_rpm: p.source_rpm.clone(),
-                modularity_label: p.modularity_label.clone(),
-            };
-            out.push(Finding::OwnedFiles {
-                ecosystem: Ecosystem::Rpm,
-                package: p.name,
-                files: p.files,
-            });
-            out.push(Finding::Package(rec));
-        }
-        Ok(out)
+        let source = p
+            .source_name_version()
+            .map(|(name, version)| SourcePackage { name, version });
+        let mut rec = PackageRecord::new(
+            Ecosystem::Rpm,
+            p.name.clone(),
+            format!("{}-{}", p.version, p.release),
+        );
+        rec.arch = p.arch.clone();
+        rec.licenses = p.license.iter().cloned().collect();
+        rec.source = source;
+        rec.metadata = Metadata::Rpm {
+            epoch: p.epoch,
+            release: p.release.clone(),
+            source_rpm: p.source_rpm.clone(),
+            modularity_label: p.modularity_label.clone(),
+        };
+        out.push(Finding::OwnedFiles {
+            ecosystem: Ecosystem::Rpm,
+            package: p.name,
+            files: p.files,
+        });
+        out.push(Finding::Package(rec));
     }
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Analyzer as _;
 
     #[test]
     fn reads_the_sqlite_fixture() {
@@ -91,8 +80,8 @@ mod tests {
         ))
         .unwrap();
         let meta = crate::test_meta(0o644, bytes.len() as u64);
-        assert!(RpmCataloger.wants("var/lib/rpm/rpmdb.sqlite", &meta));
-        let f = RpmCataloger
+        assert!(CATALOGER.wants("var/lib/rpm/rpmdb.sqlite", &meta));
+        let f = CATALOGER
             .analyze("var/lib/rpm/rpmdb.sqlite", &meta, &bytes)
             .unwrap();
         let pkgs: Vec<&PackageRecord> = f

@@ -72,6 +72,14 @@ fn purl_type(c: &Value) -> &str {
         .unwrap_or("")
 }
 
+/// `group/name` for namespaced packages (npm scopes, Go module paths).
+fn full_name(c: &Value) -> String {
+    match c["group"].as_str() {
+        Some(g) if !g.is_empty() => format!("{g}/{}", c["name"].as_str().unwrap()),
+        _ => c["name"].as_str().unwrap().to_owned(),
+    }
+}
+
 fn components<'a>(bom: &'a Value, ty: &str) -> Vec<&'a Value> {
     bom["components"]
         .as_array()
@@ -176,10 +184,7 @@ fn check_shop(bom: &Value) {
     let got: BTreeSet<(String, String, String)> = components(bom, "npm")
         .iter()
         .map(|c| {
-            let name = match c["group"].as_str() {
-                Some(g) if !g.is_empty() => format!("{g}/{}", c["name"].as_str().unwrap()),
-                _ => c["name"].as_str().unwrap().to_owned(),
-            };
+            let name = full_name(c);
             (
                 name,
                 c["version"].as_str().unwrap().to_owned(),
@@ -207,10 +212,7 @@ fn check_shop(bom: &Value) {
     let golang: BTreeSet<(String, String, String)> = components(bom, "golang")
         .iter()
         .map(|c| {
-            let name = match c["group"].as_str() {
-                Some(g) if !g.is_empty() => format!("{g}/{}", c["name"].as_str().unwrap()),
-                _ => c["name"].as_str().unwrap().to_owned(),
-            };
+            let name = full_name(c);
             (
                 name,
                 c["version"].as_str().unwrap().to_owned(),
