@@ -1,0 +1,6 @@
+//! Feed parsers: OSV JSON (single records and per-ecosystem `all.zip`), the
+//! Debian security tracker's DSA/DLA lists, and Alpine's secdb.
+
+pub mod alpine;
+pub mod debian;
+pub mod osv;
