@@ -1,12 +1,13 @@
 //! The Debian security tracker's `data/DSA/list` and `data/DLA/list`.
 //!
 //! Each entry names an advisory, its CVEs, and per release the source
-//! package and the version that fixed it:
+//! package and the version that fixed it (body lines are indented with a
+//! tab in the file):
 //!
 //! ```text
 //! [29 Mar 2023] DSA-5380-1 xorg-server - security update
-//! 	{CVE-2023-1393}
-//! 	[bullseye] - xorg-server 2:1.20.11-1+deb11u6
+//!     {CVE-2023-1393}
+//!     [bullseye] - xorg-server 2:1.20.11-1+deb11u6
 //! ```
 //!
 //! Every fixed line becomes an `affected` entry for `Debian:<release number>`
