@@ -173,6 +173,7 @@ fn to_report(outcome: ScanOutcome) -> ScanReport {
             os: inventory.distro.clone(),
         },
         inventory,
+        vulnerabilities: Vec::new(),
         warnings,
     }
 }

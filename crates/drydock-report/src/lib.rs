@@ -66,6 +66,7 @@ use std::fmt;
 use std::io::Write;
 use std::str::FromStr;
 
+use drydock_findings::Vulnerability;
 use drydock_inventory::{Distro, Inventory};
 use drydock_oci::Digest;
 use serde::{Deserialize, Serialize};
@@ -175,7 +176,7 @@ impl Default for ToolInfo {
 }
 
 /// Everything a report shows about one scan.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScanReport {
     /// The producing tool.
     pub tool: ToolInfo,
@@ -186,6 +187,10 @@ pub struct ScanReport {
     pub target: Target,
     /// What was found.
     pub inventory: Inventory,
+    /// Advisories matched against the inventory, suppressed ones included
+    /// (marked). Empty when the vulnerability scanner did not run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vulnerabilities: Vec<Vulnerability>,
     /// Problems worth telling the user that did not stop the scan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,

@@ -221,6 +221,7 @@ prop_compose! {
             created: "2024-02-29T23:59:60.999Z".into(),
             target,
             inventory,
+            vulnerabilities: Vec::new(),
             warnings,
         }
     }

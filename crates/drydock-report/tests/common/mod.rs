@@ -599,6 +599,7 @@ pub fn sample_report() -> ScanReport {
             os: Some(debian),
         },
         inventory,
+        vulnerabilities: Vec::new(),
         warnings: vec!["layer 2 has a whiteout for a missing file".into()],
     }
 }
