@@ -3,4 +3,6 @@
 
 pub mod alpine;
 pub mod debian;
+pub mod debian_cve;
+pub mod debian_json;
 pub mod osv;
