@@ -32,6 +32,10 @@ pub struct Advisory {
     /// Links.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// Feed-specific data at the record level (GitHub's qualitative
+    /// `severity`, for one), kept opaque.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database_specific: Option<serde_json::Value>,
 }
 
 /// A severity score (`CVSS_V3` vector, or a distribution's rating).

@@ -85,6 +85,7 @@ pub fn parse_secdb(bytes: &[u8], what: &str) -> Result<Parsed, FeedError> {
                     severity: Vec::new(),
                     affected: Vec::new(),
                     references: Vec::new(),
+                    database_specific: None,
                 });
                 adv.affected.push(Affected {
                     package: Package {

@@ -89,6 +89,7 @@ pub fn parse_list(text: &str) -> Parsed {
                         severity: Vec::new(),
                         affected: Vec::new(),
                         references: Vec::new(),
+                        database_specific: None,
                     });
                 }
                 None => out.errors.push(RecordError {

@@ -431,6 +431,7 @@ pub fn parse_cve_list(text: &str) -> Parsed {
                             severity: Vec::new(),
                             affected: Vec::new(),
                             references: Vec::new(),
+                            database_specific: None,
                         },
                         seen: HashSet::new(),
                         dead: false,

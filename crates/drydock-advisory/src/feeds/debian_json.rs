@@ -128,6 +128,7 @@ impl Collector {
                     severity: Vec::new(),
                     affected: Vec::new(),
                     references: Vec::new(),
+                    database_specific: None,
                 });
                 i
             }
