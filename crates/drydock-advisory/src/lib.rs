@@ -31,7 +31,7 @@ pub struct RecordError {
 
 impl std::fmt::Display for RecordError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "record `{}` skipped: {}", self.record, self.reason)
+        write!(f, "record `{}`: {}", self.record, self.reason)
     }
 }
 

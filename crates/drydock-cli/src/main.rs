@@ -1,7 +1,8 @@
 //! `drydock`: scan container images.
 //!
-//! Exit codes: 0 success, 2 error (bad arguments, unreadable image). Gate
-//! failures (exit 1) arrive with the vulnerability scanner.
+//! Exit codes: 0 success; the `--exit-code` value when a gate fails
+//! (findings remain after filters and suppressions); 2 error (bad
+//! arguments, unreadable image, missing database).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,7 +15,9 @@ use clap::{Args, Parser, Subcommand};
 use drydock_report::{Format, LayerInfo as ReportLayer, ScanReport, Target, TargetKind, ToolInfo};
 use drydock_scan::{Progress, ScanOptions, ScanOutcome};
 
+mod db;
 mod progress;
+mod vuln;
 
 #[derive(Parser)]
 #[command(
@@ -37,55 +40,75 @@ enum Command {
     Sbom(SbomArgs),
     /// Inventory a root filesystem directory
     Fs(SbomArgs),
+    /// Scan an image for vulnerabilities
+    ///
+    /// IMAGE is a docker archive, an OCI archive or layout, or a root
+    /// filesystem directory. Advisories come from the local database
+    /// (`drydock db import` / `drydock db update`).
+    Image(vuln::ImageArgs),
+    /// Manage the advisory database
+    #[command(subcommand)]
+    Db(db::DbCommand),
 }
 
 #[derive(Args)]
-struct OutputArgs {
+pub(crate) struct OutputArgs {
     /// Write the report to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// No progress or warnings on standard error
     #[arg(short, long)]
-    quiet: bool,
+    pub(crate) quiet: bool,
 }
 
 #[derive(Args)]
 struct SbomArgs {
-    /// Image or directory to scan
-    #[arg(value_name = "IMAGE")]
-    target: String,
+    #[command(flatten)]
+    scan: ScanArgs,
     /// Report format: table, json, cyclonedx-json, spdx-json
     #[arg(short, long, default_value = "table")]
     format: String,
-    /// Platform to pick from a multi-platform image, e.g. linux/arm64
-    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
-    platform: Option<String>,
-    /// Layer cache directory [default: $DRYDOCK_CACHE_DIR, else
-    /// $XDG_CACHE_HOME/drydock, else ~/.cache/drydock]
-    #[arg(long, value_name = "DIR")]
-    cache_dir: Option<PathBuf>,
-    /// Analyze every layer again instead of using cached results
-    #[arg(long)]
-    no_cache: bool,
     #[command(flatten)]
     out: OutputArgs,
 }
 
-/// Where layer results are cached, unless disabled.
-fn cache_dir(args: &SbomArgs) -> Option<PathBuf> {
-    if args.no_cache {
-        return None;
-    }
+/// What to scan and how to read it.
+#[derive(Args)]
+pub(crate) struct ScanArgs {
+    /// Image or directory to scan
+    #[arg(value_name = "IMAGE")]
+    pub(crate) target: String,
+    /// Platform to pick from a multi-platform image, e.g. linux/arm64
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub(crate) platform: Option<String>,
+    /// Layer cache directory [default: $DRYDOCK_CACHE_DIR, else
+    /// $XDG_CACHE_HOME/drydock, else ~/.cache/drydock]
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+    /// Analyze every layer again instead of using cached results
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+}
+
+/// drydock's cache directory: `$DRYDOCK_CACHE_DIR`, else
+/// `$XDG_CACHE_HOME/drydock`, else `~/.cache/drydock`.
+pub(crate) fn default_cache_dir() -> Option<PathBuf> {
     let env = |k: &str| {
         std::env::var_os(k)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from)
     };
-    args.cache_dir
-        .clone()
-        .or_else(|| env("DRYDOCK_CACHE_DIR"))
+    env("DRYDOCK_CACHE_DIR")
         .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("drydock")))
         .or_else(|| env("HOME").map(|d| d.join(".cache/drydock")))
+}
+
+/// Where layer results are cached, unless disabled.
+fn cache_dir(args: &ScanArgs) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    args.cache_dir.clone().or_else(default_cache_dir)
 }
 
 fn main() -> ExitCode {
@@ -93,6 +116,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sbom(args) => sbom(args, false),
         Command::Fs(args) => sbom(args, true),
+        Command::Image(args) => vuln::image(args),
+        Command::Db(cmd) => db::run(cmd),
     };
     match result {
         Ok(code) => code,
@@ -105,15 +130,24 @@ fn main() -> ExitCode {
 
 fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
     let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let outcome = run_scan(&args.scan, rootfs, args.out.quiet)?;
+    let report = to_report(outcome);
+    write_report(&report, format, args.out.output.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Scans an image (or a root filesystem) into an inventory, with the
+/// progress bar and warnings on standard error unless quiet.
+pub(crate) fn run_scan(args: &ScanArgs, rootfs: bool, quiet: bool) -> Result<ScanOutcome> {
     let mut options = ScanOptions {
         rootfs,
-        cache_dir: cache_dir(&args),
+        cache_dir: cache_dir(args),
         ..ScanOptions::default()
     };
     if let Some(p) = &args.platform {
         options.open.platform = Some(p.parse()?);
     }
-    let bar = (!args.out.quiet).then(|| Arc::new(progress::Bar::new()));
+    let bar = (!quiet).then(|| Arc::new(progress::Bar::new()));
     if let Some(b) = &bar {
         options.progress = Some(b.clone() as Arc<dyn Progress>);
     }
@@ -122,7 +156,7 @@ fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
         b.finish();
     }
     let outcome = outcome.with_context(|| format!("cannot scan `{}`", args.target))?;
-    if !args.out.quiet {
+    if !quiet {
         for w in &outcome.warnings {
             eprintln!("warning: {w}");
         }
@@ -130,12 +164,10 @@ fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
             eprintln!("warning: {} ({}): {}", u.path, u.analyzer, u.reason);
         }
     }
-    let report = to_report(outcome);
-    write_report(&report, format, args.out.output.as_deref())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(outcome)
 }
 
-fn to_report(outcome: ScanOutcome) -> ScanReport {
+pub(crate) fn to_report(outcome: ScanOutcome) -> ScanReport {
     let ScanOutcome {
         image,
         inventory,
@@ -178,7 +210,28 @@ fn to_report(outcome: ScanOutcome) -> ScanReport {
     }
 }
 
-fn write_report(
+/// Writes text to FILE (atomically) or standard output.
+pub(crate) fn write_text(text: &str, output: Option<&std::path::Path>) -> Result<()> {
+    match output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+/// Write then rename, so a failed run never leaves half a report.
+fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("drydock-tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+pub(crate) fn write_report(
     report: &ScanReport,
     format: Format,
     output: Option<&std::path::Path>,
@@ -187,12 +240,7 @@ fn write_report(
         Some(path) => {
             let mut buf = Vec::new();
             drydock_report::render(report, format, &mut buf)?;
-            // Write then rename, so a failed run never leaves half a report.
-            let tmp = path.with_extension("drydock-tmp");
-            std::fs::write(&tmp, &buf)
-                .with_context(|| format!("cannot write `{}`", tmp.display()))?;
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("cannot write `{}`", path.display()))?;
+            write_atomic(path, &buf)?;
         }
         None => {
             let stdout = std::io::stdout();
@@ -218,7 +266,7 @@ fn is_broken_pipe(e: &drydock_report::Error) -> bool {
 }
 
 /// RFC 3339 UTC time; `SOURCE_DATE_EPOCH` pins it for reproducible output.
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
@@ -227,6 +275,11 @@ fn now_rfc3339() -> String {
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs())
         });
+    rfc3339(secs)
+}
+
+/// Seconds since the epoch as RFC 3339 UTC.
+pub(crate) fn rfc3339(secs: u64) -> String {
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days as i64);
