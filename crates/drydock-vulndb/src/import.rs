@@ -412,11 +412,22 @@ fn read_input(
                     .map(|f| f.package.ecosystem.trim_start_matches("Alpine:").to_owned())
                     .next()
                     .unwrap_or_else(|| "unknown".into());
-                let repo = file
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or("main")
-                    .to_owned();
+                #[derive(serde::Deserialize)]
+                struct Repo {
+                    reponame: Option<String>,
+                }
+                // The document names its repository; the file name is only a
+                // fallback (downloads and mirrors rename files).
+                let repo = serde_json::from_slice::<Repo>(&bytes)
+                    .ok()
+                    .and_then(|r| r.reponame)
+                    .filter(|r| {
+                        !r.is_empty()
+                            && r.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                    })
+                    .or_else(|| file.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+                    .unwrap_or_else(|| "main".into());
                 (p, format!("alpine/{branch}/{repo}"))
             }
         };
