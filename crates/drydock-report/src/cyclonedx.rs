@@ -2,11 +2,13 @@
 
 use std::collections::HashSet;
 
+use drydock_findings::{Cvss, Severity, SuppressionKind, Vulnerability};
 use drydock_inventory::{Distro, Ecosystem, Evidence as EvidenceRole, Metadata, Package};
 use serde::Serialize;
 
 use crate::ids::{self, Unique};
 use crate::license::{self, License};
+use crate::vulns::{self, PackageIndex};
 use crate::{Error, ScanReport, TargetKind, target, time};
 
 const SCHEMA: &str = "http://cyclonedx.org/schema/bom-1.6.schema.json";
@@ -25,6 +27,8 @@ struct Bom {
     metadata: BomMetadata,
     components: Vec<Component>,
     dependencies: Vec<Dependency>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    vulnerabilities: Vec<VulnerabilityOut>,
 }
 
 #[derive(Serialize)]
@@ -133,9 +137,21 @@ pub(crate) fn build(report: &ScanReport) -> Result<impl Serialize, Error> {
     if let Some(d) = report.distro() {
         components.push(os_component(d, &mut refs));
     }
+    let mut index = PackageIndex::new();
     for p in &report.inventory.packages {
-        components.push(package_component(p, &mut refs));
+        let c = package_component(p, &mut refs);
+        if let Some(r) = &c.bom_ref {
+            index.insert(p, r.clone());
+        }
+        components.push(c);
     }
+    let vulnerabilities = vulns::sorted(&report.vulnerabilities)
+        .into_iter()
+        .map(|v| {
+            let affected = index.find(&v.package).unwrap_or(&root_ref);
+            vulnerability(v, affected, &mut refs)
+        })
+        .collect();
     let depends_on = components
         .iter()
         .filter_map(|c| c.bom_ref.clone())
@@ -167,7 +183,313 @@ pub(crate) fn build(report: &ScanReport) -> Result<impl Serialize, Error> {
             reference: root_ref,
             depends_on,
         }],
+        vulnerabilities,
     })
+}
+
+#[derive(Serialize)]
+struct VulnerabilityOut {
+    #[serde(rename = "bom-ref")]
+    bom_ref: String,
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<Source>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    references: Vec<VulnReference>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ratings: Vec<Rating>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recommendation: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    advisories: Vec<Advisory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    analysis: Option<Analysis>,
+    affects: Vec<Affects>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    properties: Vec<Property>,
+}
+
+#[derive(Serialize, Clone, PartialEq)]
+struct Source {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct VulnReference {
+    id: String,
+    source: Source,
+}
+
+#[derive(Serialize)]
+struct Rating {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<Source>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vector: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Advisory {
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Analysis {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    justification: Option<&'static str>,
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct Affects {
+    #[serde(rename = "ref")]
+    reference: String,
+    versions: Vec<AffectedVersion>,
+}
+
+#[derive(Serialize)]
+struct AffectedVersion {
+    version: String,
+    status: &'static str,
+}
+
+/// CycloneDX's severity names; it calls negligible `info`.
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "critical",
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+        Severity::Negligible => "info",
+        Severity::Unknown => "unknown",
+    }
+}
+
+/// The CycloneDX scoring method of a CVSS entry, from its vector prefix
+/// (`CVSS:3.1/`) first, as feeds label v3.0 and v3.1 alike `CVSS_V3`.
+fn cvss_method(c: &Cvss) -> &'static str {
+    let v = c.vector.trim();
+    let kind = c.kind.to_ascii_uppercase();
+    if v.starts_with("CVSS:4") || kind == "CVSS_V4" {
+        "CVSSv4"
+    } else if v.starts_with("CVSS:3.1") {
+        "CVSSv31"
+    } else if v.starts_with("CVSS:3") || kind == "CVSS_V3" {
+        "CVSSv3"
+    } else if kind == "CVSS_V2" || v.starts_with("AV:") {
+        "CVSSv2"
+    } else {
+        "other"
+    }
+}
+
+/// The database an alias comes from, by its prefix, and a link to its
+/// page for the two whose page address follows from the id.
+fn alias_source(alias: &str, feed: &str) -> Source {
+    let plain = alias
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let (name, url) = if alias.starts_with("CVE-") {
+        (
+            "NVD",
+            plain.then(|| format!("https://nvd.nist.gov/vuln/detail/{alias}")),
+        )
+    } else if alias.starts_with("GHSA-") {
+        (
+            "GitHub",
+            plain.then(|| format!("https://github.com/advisories/{alias}")),
+        )
+    } else if alias.starts_with("PYSEC-") {
+        ("PyPA", None)
+    } else if alias.starts_with("GO-") {
+        ("Go", None)
+    } else if alias.starts_with("RUSTSEC-") {
+        ("RustSec", None)
+    } else if ["DSA-", "DLA-", "DTSA-"]
+        .iter()
+        .any(|p| alias.starts_with(p))
+    {
+        ("Debian", None)
+    } else if alias.starts_with("USN-") {
+        ("Ubuntu", None)
+    } else if alias.starts_with("RHSA-") || alias.starts_with("RHBA-") {
+        ("Red Hat", None)
+    } else {
+        (feed, None)
+    };
+    Source {
+        name: Some(name.to_owned()).filter(|n| !n.is_empty()),
+        url,
+    }
+}
+
+/// CycloneDX's justification for an OpenVEX one, when the reason is one.
+fn vex_justification(reason: &str) -> Option<&'static str> {
+    Some(match reason.trim() {
+        "component_not_present" | "vulnerable_code_not_present" => "code_not_present",
+        "vulnerable_code_not_in_execute_path" => "code_not_reachable",
+        "vulnerable_code_cannot_be_controlled_by_adversary" => "requires_environment",
+        "inline_mitigations_already_exist" => "protected_by_mitigating_control",
+        _ => return None,
+    })
+}
+
+/// An RFC 3339 UTC timestamp or a bare `YYYY-MM-DD` date as CycloneDX's
+/// `date-time`.
+fn published(s: &str) -> Option<String> {
+    let s = s.trim();
+    time::normalize_utc(s).or_else(|| {
+        (s.len() == 10)
+            .then(|| time::normalize_utc(&format!("{s}T00:00:00Z")))
+            .flatten()
+    })
+}
+
+fn ratings(v: &Vulnerability) -> Vec<Rating> {
+    let feed = Some(v.feed.clone()).filter(|f| !f.is_empty());
+    let mut out: Vec<Rating> = v
+        .cvss
+        .iter()
+        .map(|c| {
+            let score = vulns::valid_score(c);
+            Rating {
+                source: feed.clone().map(|name| Source {
+                    name: Some(name),
+                    url: None,
+                }),
+                score,
+                severity: score.map(|s| severity_name(Severity::from_cvss(s))),
+                method: Some(cvss_method(c)),
+                vector: Some(c.vector.clone()).filter(|s| !s.trim().is_empty()),
+            }
+        })
+        .collect();
+    let own = severity_name(v.severity);
+    if !out.iter().any(|r| r.severity == Some(own)) {
+        let name = v.severity_source.clone().or(feed);
+        out.insert(
+            0,
+            Rating {
+                source: name.map(|name| Source {
+                    name: Some(name),
+                    url: None,
+                }),
+                score: None,
+                severity: Some(own),
+                method: None,
+                vector: None,
+            },
+        );
+    }
+    out
+}
+
+fn vulnerability(v: &Vulnerability, affected: &str, refs: &mut Unique) -> VulnerabilityOut {
+    let p = &v.package;
+    let advisory_url = vulns::advisory_url(v);
+    let source = Source {
+        name: Some(v.feed.clone()).filter(|f| !f.is_empty()),
+        url: advisory_url,
+    };
+    let mut properties = vec![
+        prop("drydock:fix-state", v.fix_state.as_str()),
+        prop("drydock:reason", v.reason.as_str()),
+        prop("drydock:layer-index", p.layer.index.to_string()),
+    ];
+    if let Some(d) = &p.layer.diff_id {
+        properties.push(prop("drydock:layer-diff-id", d.to_string()));
+    }
+    if v.matched_version != p.version {
+        properties.push(prop("drydock:matched-version", v.matched_version.as_str()));
+    }
+    if let Some(s) = &v.severity_source {
+        properties.push(prop("drydock:severity-source", s.as_str()));
+    }
+    let date = v.published.as_deref().and_then(published);
+    if let (None, Some(raw)) = (&date, &v.published) {
+        properties.push(prop("drydock:published", raw.as_str()));
+    }
+    let analysis = v.suppressed.as_ref().map(|s| {
+        let reason = s.reason.as_deref().unwrap_or("").trim();
+        let because = if reason.is_empty() {
+            String::new()
+        } else {
+            format!(": {reason}")
+        };
+        match s.kind {
+            SuppressionKind::Vex => {
+                properties.push(prop("drydock:suppressed", "vex"));
+                Analysis {
+                    state: Some("not_affected"),
+                    justification: vex_justification(reason),
+                    detail: format!("VEX statement in {}{because}", s.source),
+                }
+            }
+            SuppressionKind::IgnoreFile => {
+                properties.push(prop("drydock:suppressed", "ignore-file"));
+                Analysis {
+                    state: None,
+                    justification: None,
+                    detail: format!("Suppressed by ignore file {}{because}", s.source),
+                }
+            }
+        }
+    });
+    if let Some(s) = &v.suppressed {
+        properties.push(prop("drydock:suppression-source", s.source.as_str()));
+    }
+    let mut versions = vec![AffectedVersion {
+        version: truncate(&p.version, MAX_VERSION),
+        status: "affected",
+    }];
+    versions.extend(v.fixed_versions.iter().map(|f| AffectedVersion {
+        version: truncate(f, MAX_VERSION),
+        status: "unaffected",
+    }));
+    let recommendation = vulns::is_fixable(v)
+        .then(|| format!("Upgrade {} to {}", p.name, v.fixed_versions.join(" or ")));
+    VulnerabilityOut {
+        bom_ref: refs.take(format!("{}/{affected}", v.id), |b, n| format!("{b}:{n}")),
+        id: v.id.clone(),
+        source: (source.name.is_some() || source.url.is_some()).then_some(source),
+        references: v
+            .aliases
+            .iter()
+            .map(|a| VulnReference {
+                id: a.clone(),
+                source: alias_source(a, &v.feed),
+            })
+            .collect(),
+        ratings: ratings(v),
+        description: v.summary.clone().filter(|s| !s.trim().is_empty()),
+        recommendation,
+        advisories: vulns::web_urls(v)
+            .into_iter()
+            .map(|url| Advisory { url })
+            .collect(),
+        published: date,
+        analysis,
+        affects: vec![Affects {
+            reference: affected.to_owned(),
+            versions,
+        }],
+        properties,
+    }
 }
 
 /// Puts a numbered qualifier on a taken reference, keeping purl shape:

@@ -2,16 +2,37 @@
 //!
 //! A [`ScanReport`] bundles what was scanned (the [`Target`]), what was found
 //! (a [`drydock_inventory::Inventory`]), which tool made it ([`ToolInfo`]),
-//! when (`created`, injected by the caller so output is reproducible) and any
-//! warnings. [`render`] writes it in one of four [`Format`]s:
+//! when (`created`, injected by the caller so output is reproducible), the
+//! vulnerabilities matched against the inventory and any warnings.
+//! [`render`] writes it in one of five [`Format`]s ([`render_with`] takes
+//! [`RenderOptions`] as well):
 //!
 //! - [`Format::Table`]: aligned plain text for people, packages sorted by
-//!   ecosystem then name, unknowns and warnings listed at the end. Control
-//!   characters from the image are escaped so a hostile package name cannot
-//!   drive the terminal.
+//!   ecosystem then name, then vulnerabilities grouped by package, unknowns
+//!   and warnings listed at the end. Control characters from the image are
+//!   escaped so a hostile package name cannot drive the terminal. The
+//!   vulnerability section has a header line per package (name, installed
+//!   version, ecosystem and source package, path, layer), packages with the
+//!   most severe findings first, then one line per advisory, severity then
+//!   id: `  HIGH  CVE-2024-2961  (CVE aliases)  fixed in 2.36-9+deb12u7` or
+//!   `… no fix: wont-fix`. It closes with `52 vulnerabilities (critical 3,
+//!   high 20, …); 40 fixable; 2 suppressed`: suppressed findings are
+//!   counted there, not listed.
 //! - [`Format::Json`]: the [`ScanReport`] itself, serialized with serde.
-//! - [`Format::CycloneDxJson`]: a CycloneDX 1.6 BOM.
-//! - [`Format::SpdxJson`]: an SPDX 2.3 document.
+//! - [`Format::CycloneDxJson`]: a CycloneDX 1.6 BOM, vulnerabilities in its
+//!   `vulnerabilities` array.
+//! - [`Format::SpdxJson`]: an SPDX 2.3 document. SPDX 2.3 has no
+//!   vulnerability elements, so each finding is a `SECURITY`/`advisory`
+//!   external reference of its package (the image's when the inventory
+//!   lacks the package) whose locator is the advisory page and whose
+//!   `comment` holds the id, aliases, severity, fix and any suppression
+//!   (an `OTHER`/`drydock-vulnerability` reference with the percent-encoded
+//!   id as locator when no advisory URL can be made).
+//! - [`Format::Sarif`]: a SARIF 2.1.0 log of the findings, for code-scanning
+//!   dashboards.
+//!
+//! Every renderer lists vulnerabilities in one order: most severe first,
+//! then by advisory id, purl, path and layer.
 //!
 //! Renderers only render: they never drop, merge or judge packages. Where a
 //! format has rules the data may break (SPDX identifiers allow only
@@ -38,6 +59,16 @@
 //!   `layer` (`index`, `diff_id`), `locations` (each `path`, `layer`,
 //!   `evidence`: `"primary"`/`"supporting"`), `found_by`, `metadata` (tagged
 //!   by `kind`)), `unknowns` (each `path`, `layer`, `analyzer`, `reason`)
+//! - `vulnerabilities` (omitted when empty): each `id`, `aliases`, `package`
+//!   (`name`, `version`, `ecosystem`, `purl`, `source` (`name`, `version`),
+//!   `path` (without the leading `/`), `layer` (`index`, `diff_id`)),
+//!   `matched_version`, `fixed_versions`, `fix_state` (`"fixed"`,
+//!   `"not-fixed"`, `"wont-fix"`, `"deferred"`, `"end-of-life"`,
+//!   `"unknown"`), `severity` (`"unknown"`, `"negligible"`, `"low"`,
+//!   `"medium"`, `"high"`, `"critical"`), `severity_source`, `cvss` (each
+//!   `kind`, `vector`, `score`), `summary`, `feed`, `reason`, `references`,
+//!   `published`, `suppressed` (`kind`: `"ignore-file"` or `"vex"`,
+//!   `source`, `reason`). Suppressed findings are included, marked.
 //! - `warnings`: list of strings
 //!
 //! # CycloneDX properties
@@ -50,17 +81,80 @@
 //! not shaped like a purl, kept out of `purl`), `:rpm:*`, `:go:*`,
 //! `:java:sha1`; on the image `drydock:image:*`; on the BOM metadata `drydock:target:*`,
 //! `drydock:warning` and `drydock:unknown`.
+//!
+//! # CycloneDX vulnerabilities
+//!
+//! Each finding is one entry of `vulnerabilities`: `id` is the advisory id,
+//! `source` the feed (`PyPI`, `Debian:12`, `Go`) with the advisory page as
+//! `url`, `references` the aliases with their databases (`NVD` for CVEs,
+//! `GitHub` for GHSAs, …), `ratings` one per CVSS entry (score, vector and
+//! method `CVSSv2`/`CVSSv3`/`CVSSv31`/`CVSSv4`) plus drydock's severity
+//! when no CVSS rating already gives it (`negligible` is CycloneDX `info`),
+//! `description` the summary, `recommendation` "Upgrade … to …" when a fix
+//! exists, `advisories` the reference links, and `affects` the bom-ref of
+//! the package's component (found by purl and location; the image itself
+//! when the inventory lacks the package) with the installed version
+//! `affected` and the fixed versions `unaffected`. Properties:
+//! `drydock:fix-state`, `drydock:reason`, `drydock:layer-index`,
+//! `drydock:layer-diff-id`, `drydock:matched-version` (when the advisory was
+//! compared against another version, e.g. the source package's),
+//! `drydock:severity-source`, `drydock:published` (a date that is not RFC
+//! 3339) and `drydock:suppressed` / `drydock:suppression-source`.
+//!
+//! Suppressed findings stay in the BOM with an `analysis`:
+//!
+//! - VEX: `state` `not_affected`, with the OpenVEX justification mapped to
+//!   CycloneDX's (`component_not_present` and `vulnerable_code_not_present`
+//!   → `code_not_present`, `vulnerable_code_not_in_execute_path` →
+//!   `code_not_reachable`, `vulnerable_code_cannot_be_controlled_by_adversary`
+//!   → `requires_environment`, `inline_mitigations_already_exist` →
+//!   `protected_by_mitigating_control`) and the statement in `detail`.
+//! - Ignore file: no `state`, only `detail` naming the file and reason. An
+//!   ignore rule records that someone chose to hide the finding, not a
+//!   verdict on it; every CycloneDX state (`false_positive`, `not_affected`,
+//!   `in_triage`, …) would claim one, so drydock claims none.
+//!
+//! # SARIF
+//!
+//! One run; `tool.driver` is drydock with one rule per advisory id (rule
+//! `id` the advisory id, `shortDescription` its summary, `helpUri` its first
+//! reference that is a valid URL, `properties.tags` `["vulnerability",
+//! "security", SEVERITY]` and `properties.security-severity` the CVSS base
+//! score, as a string with one decimal). The score is the highest valid
+//! CVSS v3/v4 base score the advisory gives, else its highest v2 score;
+//! without any, the severity maps to critical `9.5`, high `8.0`, medium
+//! `5.5`, low `2.0`, negligible and unknown `0.0`.
+//!
+//! One result per finding, most severe first. `level` is `error` for
+//! critical and high, `warning` for medium and `note` for the rest. The
+//! location is the package's evidence file relative to `IMAGE_ROOT` (the
+//! image's root, declared in `originalUriBaseIds`), percent-encoded where
+//! the path holds characters a URI may not; packages without a path are
+//! located by their purl instead (an absolute `pkg:` URI). The purl is also
+//! the location's `logicalLocations` entry (`kind` `package`).
+//! `partialFingerprints["drydock/v1"]` hashes the advisory id, purl and
+//! path, so the same finding keeps its identity across scans. Result
+//! properties: `layer-index`, `layer-diff-id`, `package`,
+//! `installed-version`, `fixed-versions`, `fix-state`, `severity`
+//! (upper-case), `purl`, `aliases`, `feed`. Suppressed findings are kept,
+//! with an `external`, `accepted` suppression whose `justification` is the
+//! reason. `run.properties` describe the image (`target-name`,
+//! `target-kind`, `manifest-digest`, `config-digest`, `repo-tags`,
+//! `repo-digests`, `platform`, `os`, `layers`); warnings and unknowns are
+//! the invocation's `toolExecutionNotifications`.
 
 #![deny(missing_docs)]
 
 mod cyclonedx;
 mod ids;
 mod license;
+mod sarif;
 mod spdx;
 mod spdx_ids;
 mod table;
 mod target;
 mod time;
+mod vulns;
 
 use std::fmt;
 use std::io::Write;
@@ -70,6 +164,9 @@ use drydock_findings::Vulnerability;
 use drydock_inventory::{Distro, Inventory};
 use drydock_oci::Digest;
 use serde::{Deserialize, Serialize};
+
+/// Where drydock is documented; the SARIF driver's `informationUri`.
+const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// What kind of thing was scanned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -214,15 +311,18 @@ pub enum Format {
     CycloneDxJson,
     /// SPDX 2.3 JSON.
     SpdxJson,
+    /// SARIF 2.1.0 JSON.
+    Sarif,
 }
 
 impl Format {
     /// Every format, in the order help text lists them.
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 5] = [
         Format::Table,
         Format::Json,
         Format::CycloneDxJson,
         Format::SpdxJson,
+        Format::Sarif,
     ];
 
     /// Canonical name, as accepted by [`FromStr`].
@@ -232,6 +332,7 @@ impl Format {
             Self::Json => "json",
             Self::CycloneDxJson => "cyclonedx-json",
             Self::SpdxJson => "spdx-json",
+            Self::Sarif => "sarif",
         }
     }
 }
@@ -245,8 +346,8 @@ impl fmt::Display for Format {
 impl FromStr for Format {
     type Err = Error;
 
-    /// Accepts the canonical names plus the aliases `cyclonedx` and `spdx`,
-    /// ignoring ASCII case.
+    /// Accepts the canonical names plus the aliases `cyclonedx`, `spdx` and
+    /// `sarif-json`, ignoring ASCII case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
         Ok(match lower.as_str() {
@@ -254,6 +355,7 @@ impl FromStr for Format {
             "json" => Self::Json,
             "cyclonedx-json" | "cyclonedx" => Self::CycloneDxJson,
             "spdx-json" | "spdx" => Self::SpdxJson,
+            "sarif" | "sarif-json" => Self::Sarif,
             _ => return Err(Error::UnknownFormat(s.to_owned())),
         })
     }
@@ -263,9 +365,12 @@ impl FromStr for Format {
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A format name that is not one of [`Format::ALL`] or their aliases.
-    #[error("unknown report format `{0}` (expected table, json, cyclonedx-json or spdx-json)")]
+    #[error(
+        "unknown report format `{0}` (expected table, json, cyclonedx-json, spdx-json or sarif)"
+    )]
     UnknownFormat(String),
-    /// `ScanReport::created` is not an RFC 3339 timestamp in UTC.
+    /// `ScanReport::created` is not an RFC 3339 timestamp in UTC (the SBOM
+    /// and SARIF formats need one).
     #[error("creation time `{0}` is not an rfc 3339 utc timestamp")]
     InvalidTimestamp(String),
     /// Serialization failed.
@@ -276,16 +381,51 @@ pub enum Error {
     Io(#[from] std::io::Error),
 }
 
-/// Renders `report` as `format` into `out`.
+/// Choices that change what a rendering shows, not what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Table only: list every package. The package list is the table's SBOM
+    /// view; a vulnerability scan shows only its findings by turning this
+    /// off. The vulnerability section appears whenever the report has
+    /// findings, and always when the package list is off (saying "No
+    /// vulnerabilities found." if there are none). Machine formats always
+    /// carry everything.
+    pub show_packages: bool,
+}
+
+impl Default for RenderOptions {
+    /// Packages shown: what [`render`] does.
+    fn default() -> Self {
+        Self {
+            show_packages: true,
+        }
+    }
+}
+
+/// Renders `report` as `format` into `out` with the default
+/// [`RenderOptions`] (every section the report has data for).
 ///
 /// The whole document is built in memory before the first byte is written,
 /// so an error never leaves half a document behind in `out`.
 pub fn render(report: &ScanReport, format: Format, out: &mut dyn Write) -> Result<(), Error> {
+    render_with(report, format, &RenderOptions::default(), out)
+}
+
+/// Renders `report` as `format` into `out`, as `options` say.
+///
+/// Like [`render`], builds the whole document before writing any of it.
+pub fn render_with(
+    report: &ScanReport,
+    format: Format,
+    options: &RenderOptions,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let bytes = match format {
-        Format::Table => table::render(report).into_bytes(),
+        Format::Table => table::render(report, options).into_bytes(),
         Format::Json => to_json(report)?,
         Format::CycloneDxJson => to_json(&cyclonedx::build(report)?)?,
         Format::SpdxJson => to_json(&spdx::build(report)?)?,
+        Format::Sarif => to_json(&sarif::build(report)?)?,
     };
     out.write_all(&bytes)?;
     out.flush()?;
@@ -312,10 +452,11 @@ mod tests {
             Format::CycloneDxJson
         );
         assert_eq!("SPDX".parse::<Format>().unwrap(), Format::SpdxJson);
+        assert_eq!("Sarif-JSON".parse::<Format>().unwrap(), Format::Sarif);
         let err = "xml".parse::<Format>().unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown report format `xml` (expected table, json, cyclonedx-json or spdx-json)"
+            "unknown report format `xml` (expected table, json, cyclonedx-json, spdx-json or sarif)"
         );
     }
 

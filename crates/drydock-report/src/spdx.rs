@@ -2,12 +2,14 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use drydock_findings::Vulnerability;
 use drydock_inventory::{Distro, Metadata, Package};
 use serde::Serialize;
 
 use crate::ids::{self, Unique};
 use crate::license::{self, License};
 use crate::spdx_ids::LICENSE_LIST_VERSION;
+use crate::vulns::{self, PackageIndex};
 use crate::{Error, ScanReport, TargetKind, target, time};
 
 const NOASSERTION: &str = "NOASSERTION";
@@ -102,6 +104,8 @@ struct ExternalRef {
     reference_category: &'static str,
     reference_type: &'static str,
     reference_locator: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -231,10 +235,22 @@ pub(crate) fn build(report: &ScanReport) -> Result<impl Serialize, Error> {
         relationships.push(relationship(&root_id, "CONTAINS", &os.spdx_id));
         packages.push(os);
     }
+    let mut index = PackageIndex::new();
     for p in &report.inventory.packages {
         let pkg = package(p, &mut spdx_ids, &mut refs);
         relationships.push(relationship(&root_id, "CONTAINS", &pkg.spdx_id));
+        index.insert(p, packages.len());
         packages.push(pkg);
+    }
+    // SPDX 2.3 has no vulnerability elements; its SECURITY `advisory`
+    // reference on the affected package is where findings go. Packages the
+    // inventory lacks leave the finding on the image.
+    for v in vulns::sorted(&report.vulnerabilities) {
+        let r = advisory_ref(v);
+        let at = index.find(&v.package).copied().unwrap_or(0);
+        if let Some(pkg) = packages.get_mut(at) {
+            pkg.external_refs.push(r);
+        }
     }
 
     Ok(Document {
@@ -377,6 +393,70 @@ fn purl_ref(purl: String) -> ExternalRef {
         reference_category: "PACKAGE-MANAGER",
         reference_type: "purl",
         reference_locator: purl,
+        comment: None,
+    }
+}
+
+/// A finding as a `SECURITY`/`advisory` reference: the advisory page (the
+/// first valid reference URL, else the NVD or GitHub page of a CVE or GHSA
+/// id, else the OSV page of the id) and the finding in the comment. An id
+/// no URL can be made from is an `OTHER` reference with the id
+/// percent-encoded as locator.
+fn advisory_ref(v: &Vulnerability) -> ExternalRef {
+    let plain = |id: &str| {
+        !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+    };
+    let page = |id: &str| {
+        if !plain(id) {
+            None
+        } else if id.starts_with("CVE-") {
+            Some(format!("https://nvd.nist.gov/vuln/detail/{id}"))
+        } else if id.starts_with("GHSA-") {
+            Some(format!("https://github.com/advisories/{id}"))
+        } else {
+            None
+        }
+    };
+    let url = vulns::advisory_url(v)
+        .or_else(|| v.ids().find_map(page))
+        .or_else(|| plain(&v.id).then(|| format!("https://osv.dev/vulnerability/{}", v.id)));
+    let mut comment = v.id.clone();
+    if !v.aliases.is_empty() {
+        comment.push_str(&format!(" ({})", v.aliases.join(", ")));
+    }
+    comment.push_str(&format!(" {}", v.severity.as_str()));
+    if vulns::is_fixable(v) {
+        comment.push_str(&format!(", fixed in {}", v.fixed_versions.join(", ")));
+    } else {
+        comment.push_str(&format!(", no fix ({})", vulns::shown_fix_state(v)));
+    }
+    if let Some(s) = &v.suppressed {
+        let kind = match s.kind {
+            drydock_findings::SuppressionKind::Vex => "VEX",
+            drydock_findings::SuppressionKind::IgnoreFile => "ignore file",
+        };
+        comment.push_str(&format!("; suppressed by {kind} {}", s.source));
+        if let Some(r) = s.reason.as_deref().filter(|r| !r.trim().is_empty()) {
+            comment.push_str(&format!(": {r}"));
+        }
+    }
+    match url {
+        Some(url) => ExternalRef {
+            reference_category: "SECURITY",
+            reference_type: "advisory",
+            reference_locator: url,
+            comment: Some(comment),
+        },
+        // Locators may hold no spaces; the encoded id keeps the finding.
+        None => ExternalRef {
+            reference_category: "OTHER",
+            reference_type: "drydock-vulnerability",
+            reference_locator: vulns::relative_uri(&v.id).unwrap_or_else(|| "unnamed".to_owned()),
+            comment: Some(comment),
+        },
     }
 }
 

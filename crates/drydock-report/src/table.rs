@@ -1,11 +1,14 @@
 //! The human-readable table.
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use drydock_findings::{Severity, Vulnerability};
 use drydock_inventory::{Ecosystem, Package};
 
-use crate::{ScanReport, TargetKind};
+use crate::vulns;
+use crate::{RenderOptions, ScanReport, TargetKind};
 
 const COLUMNS: [&str; 6] = ["NAME", "VERSION", "TYPE", "SOURCE", "LAYER", "PATH"];
 /// Widest a padded column may get, in characters; longer cells are cut with
@@ -14,10 +17,18 @@ const COLUMNS: [&str; 6] = ["NAME", "VERSION", "TYPE", "SOURCE", "LAYER", "PATH"
 const MAX_WIDTH: [usize; 6] = [48, 32, 9, 48, 6, 160];
 const MAX_LINE: usize = 200;
 
-pub(crate) fn render(report: &ScanReport) -> String {
+/// Widest the advisory id and alias cells of the vulnerability lines get.
+const MAX_ID: usize = 40;
+
+pub(crate) fn render(report: &ScanReport, options: &RenderOptions) -> String {
     let mut out = String::new();
     header(report, &mut out);
-    packages(report, &mut out);
+    if options.show_packages {
+        packages(report, &mut out);
+    }
+    if !options.show_packages || !report.vulnerabilities.is_empty() {
+        vulnerabilities(report, &mut out);
+    }
     trailer(report, &mut out);
     out
 }
@@ -141,6 +152,169 @@ fn write_row(out: &mut String, cells: &[String; 6], widths: &[usize; 6]) {
     }
     out.push_str(line.trim_end());
     out.push('\n');
+}
+
+/// A package as the vulnerability section groups findings: its most severe
+/// finding first (so the worst packages lead), then the package table's
+/// order.
+type PackageKey<'a> = (
+    Reverse<Severity>,
+    Ecosystem,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    usize,
+    &'a str,
+);
+
+/// Findings grouped by package, suppressed ones left out (they are only
+/// counted), followed by a one-line summary.
+fn vulnerabilities(report: &ScanReport, out: &mut String) {
+    let sorted = vulns::sorted(&report.vulnerabilities);
+    let (suppressed, shown): (Vec<&Vulnerability>, Vec<&Vulnerability>) =
+        sorted.into_iter().partition(|v| v.suppressed.is_some());
+    out.push('\n');
+    if shown.is_empty() {
+        if suppressed.is_empty() {
+            out.push_str("No vulnerabilities found.\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "No vulnerabilities found ({} suppressed).",
+                suppressed.len()
+            );
+        }
+        return;
+    }
+
+    // Findings arrive most severe first, so the first one seen for a
+    // package carries its worst severity.
+    let mut worst: BTreeMap<PackageIdentity<'_>, Severity> = BTreeMap::new();
+    for v in &shown {
+        worst.entry(identity(v)).or_insert(v.severity);
+    }
+    // Each group holds indices into `shown`, already in severity-then-id
+    // order.
+    let mut groups: BTreeMap<PackageKey<'_>, Vec<usize>> = BTreeMap::new();
+    for (i, v) in shown.iter().enumerate() {
+        let id = identity(v);
+        let sev = worst.get(&id).copied().unwrap_or(v.severity);
+        let (eco, name, version, path, layer, purl) = id;
+        groups
+            .entry((Reverse(sev), eco, name, version, path, layer, purl))
+            .or_default()
+            .push(i);
+    }
+
+    let lines: Vec<[String; 4]> = shown.iter().map(|v| finding_cells(v)).collect();
+    let mut widths = [0usize; 3];
+    for l in &lines {
+        for (w, cell) in widths.iter_mut().zip(l) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+
+    let _ = writeln!(out, "Vulnerabilities:");
+    for (n, ((_, eco, name, version, path, layer, _), members)) in groups.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let mut head = format!("{} {} ({eco}", clean(name, 48), clean(version, 32));
+        if let Some(src) = members
+            .first()
+            .and_then(|i| shown.get(*i))
+            .and_then(|v| v.package.source.as_ref())
+            .filter(|s| s.name != *name || s.version != *version)
+        {
+            head.push_str(&format!(
+                ", source {} {}",
+                clean(&src.name, 48),
+                clean(&src.version, 32)
+            ));
+        }
+        head.push(')');
+        if let Some(p) = path {
+            head.push_str(&format!(" /{}", clean(p, 160)));
+        }
+        head.push_str(&format!(", layer {layer}"));
+        let _ = writeln!(out, "{head}");
+        for c in members.iter().filter_map(|i| lines.get(*i)) {
+            let mut line = String::from("  ");
+            // An all-empty column (no finding has a CVE alias) takes no
+            // space at all.
+            for (cell, w) in c.iter().zip(widths) {
+                if w == 0 {
+                    continue;
+                }
+                line.push_str(cell);
+                let pad = w.saturating_sub(cell.chars().count()) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+            line.push_str(&c[3]);
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+    }
+    out.push('\n');
+    out.push_str(&summary(&shown, suppressed.len()));
+    out.push('\n');
+}
+
+type PackageIdentity<'a> = (Ecosystem, &'a str, &'a str, Option<&'a str>, usize, &'a str);
+
+fn identity(v: &Vulnerability) -> PackageIdentity<'_> {
+    let p = &v.package;
+    (
+        p.ecosystem,
+        p.name.as_str(),
+        p.version.as_str(),
+        vulns::package_path(p),
+        p.layer.index,
+        p.purl.as_str(),
+    )
+}
+
+/// Severity, id, CVE aliases and the fix, each cleaned for the terminal.
+fn finding_cells(v: &Vulnerability) -> [String; 4] {
+    let cves = vulns::cve_aliases(v);
+    let aliases = if cves.is_empty() {
+        String::new()
+    } else {
+        clean(&format!("({})", cves.join(", ")), MAX_ID)
+    };
+    let fix = if vulns::is_fixable(v) {
+        format!("fixed in {}", v.fixed_versions.join(", "))
+    } else {
+        format!("no fix: {}", vulns::shown_fix_state(v))
+    };
+    [
+        v.severity.as_str().to_owned(),
+        clean(&v.id, MAX_ID),
+        aliases,
+        clean(&fix, MAX_LINE),
+    ]
+}
+
+/// `52 vulnerabilities (critical 3, high 20, …); 40 fixable; 2 suppressed`
+fn summary(shown: &[&Vulnerability], suppressed: usize) -> String {
+    let mut counts: BTreeMap<Reverse<Severity>, usize> = BTreeMap::new();
+    for v in shown {
+        *counts.entry(Reverse(v.severity)).or_default() += 1;
+    }
+    let per: Vec<String> = counts
+        .iter()
+        .map(|(Reverse(s), n)| format!("{} {n}", s.as_str().to_ascii_lowercase()))
+        .collect();
+    let n = shown.len();
+    let fixable = shown.iter().filter(|v| vulns::is_fixable(v)).count();
+    format!(
+        "{n} {} ({}); {fixable} fixable; {suppressed} suppressed",
+        if n == 1 {
+            "vulnerability"
+        } else {
+            "vulnerabilities"
+        },
+        per.join(", ")
+    )
 }
 
 fn trailer(report: &ScanReport, out: &mut String) {

@@ -1,11 +1,12 @@
-//! Every format rendered from a representative report, with the SBOMs
-//! validated against the official schemas.
+//! Every format rendered from a representative report, with the SBOMs and
+//! the SARIF log validated against the official schemas.
 
 mod common;
 
 use std::collections::HashSet;
 
 use common::*;
+use drydock_findings::{FixState, Severity, Suppression, SuppressionKind, Vulnerability};
 use drydock_report::{Error, Format, ScanReport, Target, TargetKind, render};
 use serde_json::{Value, json};
 
@@ -189,12 +190,12 @@ fn spdx_is_valid_and_complete() {
         assert_eq!(p["licenseConcluded"], "NOASSERTION");
         assert_eq!(p["copyrightText"], "NOASSERTION");
         assert_eq!(
-            p["externalRefs"],
-            json!([{
+            p["externalRefs"][0],
+            json!({
                 "referenceCategory": "PACKAGE-MANAGER",
                 "referenceType": "purl",
                 "referenceLocator": pkg.purl
-            }])
+            })
         );
         let info = p["sourceInfo"].as_str().unwrap();
         assert!(info.contains(&pkg.locations[0].path), "{info}");
@@ -285,6 +286,23 @@ fn json_round_trips_with_stable_names() {
     assert_eq!(v["target"]["layers"][1]["index"], 1);
     assert_eq!(v["inventory"]["packages"][0]["ecosystem"], "deb");
     assert_eq!(v["inventory"]["unknowns"][0]["analyzer"], "python");
+    let vuln = &v["vulnerabilities"][0];
+    assert_eq!(vuln["id"], "GHSA-9wx4-h78v-vm56");
+    assert_eq!(vuln["aliases"], json!(["CVE-2024-35195"]));
+    assert_eq!(vuln["package"]["name"], "requests");
+    assert_eq!(
+        vuln["package"]["path"],
+        "usr/local/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA"
+    );
+    assert_eq!(vuln["package"]["layer"]["index"], 2);
+    assert_eq!(vuln["matched_version"], "2.31.0");
+    assert_eq!(vuln["fixed_versions"], json!(["2.32.0"]));
+    assert_eq!(vuln["fix_state"], "fixed");
+    assert_eq!(vuln["severity"], "medium");
+    assert_eq!(vuln["cvss"][0]["score"], 5.6);
+    assert_eq!(vuln["feed"], "PyPI");
+    assert_eq!(v["vulnerabilities"][3]["fix_state"], "wont-fix");
+    assert_eq!(v["vulnerabilities"][4]["suppressed"]["kind"], "vex");
     assert_eq!(
         v["warnings"][0],
         "layer 2 has a whiteout for a missing file"
@@ -378,10 +396,10 @@ fn empty_filesystem_report_renders_everywhere() {
 }
 
 #[test]
-fn bad_timestamp_is_an_error_for_sboms_only() {
+fn bad_timestamp_is_an_error_for_machine_formats_only() {
     let mut report = sample_report();
     report.created = "yesterday".into();
-    for format in [Format::CycloneDxJson, Format::SpdxJson] {
+    for format in [Format::CycloneDxJson, Format::SpdxJson, Format::Sarif] {
         let mut out = Vec::new();
         let err = render(&report, format, &mut out).unwrap_err();
         assert!(matches!(err, Error::InvalidTimestamp(_)), "{err}");
@@ -521,4 +539,543 @@ fn many_packages_sharing_a_purl_stay_unique_and_valid() {
         .collect();
     assert_eq!(refs.len(), 2001);
     check_spdx(&render_json(&report, Format::SpdxJson)).unwrap();
+}
+
+fn sarif_results(doc: &Value) -> &Vec<Value> {
+    doc["runs"][0]["results"].as_array().unwrap()
+}
+
+fn result<'a>(doc: &'a Value, rule: &str) -> &'a Value {
+    sarif_results(doc)
+        .iter()
+        .find(|r| r["ruleId"] == rule)
+        .unwrap_or_else(|| panic!("no result for {rule}"))
+}
+
+fn rule<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("no rule {id}"))
+}
+
+#[test]
+fn sarif_is_valid_and_follows_the_conventions() {
+    let report = sample_report();
+    let doc = render_json(&report, Format::Sarif);
+    check_sarif(&doc).unwrap();
+
+    assert_eq!(
+        doc["$schema"],
+        "https://json.schemastore.org/sarif-2.1.0.json"
+    );
+    let run = &doc["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert_eq!(driver["name"], "drydock");
+    assert_eq!(driver["version"], "0.1.0");
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    assert_eq!(run["invocations"][0]["endTimeUtc"], "2024-05-01T12:00:00Z");
+    assert_eq!(
+        run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"],
+        "layer 2 has a whiteout for a missing file"
+    );
+    assert_eq!(run["originalUriBaseIds"]["IMAGE_ROOT"]["uri"], "file:///");
+    let props = &run["properties"];
+    assert_eq!(props["target-name"], report.target.name.as_str());
+    assert_eq!(props["manifest-digest"], digest("manifest").to_string());
+    assert_eq!(props["config-digest"], digest("config").to_string());
+
+    // One result per finding, suppressed included, most severe first; one
+    // rule per advisory.
+    let results = sarif_results(&doc);
+    let ids: Vec<&str> = results
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "CVE-2024-2961",
+            "GHSA-9hjg-9r4m-mvj7",
+            "GHSA-9wx4-h78v-vm56",
+            "CVE-2022-0563",
+            "GO-2024-2598"
+        ]
+    );
+    let levels: Vec<&str> = results
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["error", "warning", "warning", "note", "note"]);
+    assert_eq!(driver["rules"].as_array().unwrap().len(), 5);
+
+    let r = result(&doc, "GHSA-9wx4-h78v-vm56");
+    assert_eq!(
+        r["message"]["text"],
+        "requests 2.31.0: GHSA-9wx4-h78v-vm56 (CVE-2024-35195) MEDIUM, fixed in 2.32.0. \
+         installed 2.31.0 < fixed 2.32.0 in range introduced 0"
+    );
+    let loc = &r["locations"][0];
+    assert_eq!(
+        loc["physicalLocation"]["artifactLocation"],
+        json!({
+            "uri": "usr/local/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA",
+            "uriBaseId": "IMAGE_ROOT"
+        })
+    );
+    assert_eq!(
+        loc["logicalLocations"][0],
+        json!({"name": "requests", "fullyQualifiedName": "pkg:pypi/requests@2.31.0", "kind": "package"})
+    );
+    assert_eq!(r["properties"]["layer-index"], 2);
+    assert_eq!(
+        r["properties"]["layer-diff-id"],
+        digest("layer2").to_string()
+    );
+    assert_eq!(r["properties"]["package"], "requests");
+    assert_eq!(r["properties"]["installed-version"], "2.31.0");
+    assert_eq!(r["properties"]["fixed-versions"], json!(["2.32.0"]));
+    assert_eq!(r["properties"]["fix-state"], "fixed");
+    assert_eq!(r["properties"]["severity"], "MEDIUM");
+    assert_eq!(r["properties"]["purl"], "pkg:pypi/requests@2.31.0");
+    assert!(r.get("suppressions").is_none());
+
+    // The rule carries the CVSS score, else the mapped severity.
+    let ghsa = rule(&doc, "GHSA-9wx4-h78v-vm56");
+    assert_eq!(ghsa["properties"]["security-severity"], "5.6");
+    assert_eq!(
+        ghsa["properties"]["tags"],
+        json!(["vulnerability", "security", "MEDIUM"])
+    );
+    assert_eq!(
+        ghsa["helpUri"],
+        "https://github.com/advisories/GHSA-9wx4-h78v-vm56"
+    );
+    assert_eq!(
+        ghsa["shortDescription"]["text"],
+        report.vulnerabilities[0].summary.as_deref().unwrap()
+    );
+    assert_eq!(
+        rule(&doc, "CVE-2024-2961")["properties"]["security-severity"],
+        "8.0"
+    );
+    assert_eq!(
+        rule(&doc, "CVE-2022-0563")["properties"]["security-severity"],
+        "2.0"
+    );
+    assert_eq!(
+        rule(&doc, "GO-2024-2598")["properties"]["security-severity"],
+        "0.0"
+    );
+
+    // Source-matched Debian finding: the binary package's file and layer.
+    let libc = result(&doc, "CVE-2024-2961");
+    assert_eq!(
+        libc["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "var/lib/dpkg/status"
+    );
+    assert_eq!(libc["properties"]["layer-index"], 0);
+    let wont = result(&doc, "CVE-2022-0563");
+    assert!(
+        wont["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("LOW, no fix (wont-fix)."),
+        "{wont}"
+    );
+
+    // Suppressed by VEX: kept, marked.
+    let go = result(&doc, "GO-2024-2598");
+    assert_eq!(go["suppressions"][0]["kind"], "external");
+    assert_eq!(
+        go["suppressions"][0]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
+
+    // Fingerprints: distinct per finding, stable across renders and across
+    // changes that do not touch the finding's identity.
+    let fps: HashSet<&str> = results
+        .iter()
+        .map(|r| r["partialFingerprints"]["drydock/v1"].as_str().unwrap())
+        .collect();
+    assert_eq!(fps.len(), results.len());
+    let mut changed = report.clone();
+    changed.vulnerabilities[0].severity = Severity::Critical;
+    changed.vulnerabilities[0].reason = "something else".into();
+    let doc2 = render_json(&changed, Format::Sarif);
+    assert_eq!(
+        result(&doc2, "GHSA-9wx4-h78v-vm56")["partialFingerprints"],
+        r["partialFingerprints"]
+    );
+    assert_eq!(result(&doc2, "GHSA-9wx4-h78v-vm56")["level"], "error");
+    assert_eq!(sarif_results(&doc2)[0]["ruleId"], "GHSA-9wx4-h78v-vm56");
+}
+
+#[test]
+fn sarif_locations_fall_back_and_stay_valid_uris() {
+    let mut report = sample_report();
+    let weird = package_ref(&report.inventory.packages, WEIRD_NAME);
+    let mut v = report.vulnerabilities[0].clone();
+    v.id = "GHSA-\u{1b}weird id".into();
+    v.package = weird;
+    v.references = vec!["not a url".into(), "https://example.com/a b".into()];
+    report.vulnerabilities.push(v);
+    // No path: the purl is the location.
+    report.vulnerabilities[1].package.path = None;
+    let doc = render_json(&report, Format::Sarif);
+    check_sarif(&doc).unwrap();
+
+    let weird = result(&doc, "GHSA-\u{1b}weird id");
+    assert_eq!(
+        weird["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "app/node_modules/we%20ird/package.json"
+    );
+    assert_eq!(
+        rule(&doc, "GHSA-\u{1b}weird id")["helpUri"],
+        "https://example.com/a%20b"
+    );
+    let no_path = result(&doc, "GHSA-9hjg-9r4m-mvj7");
+    assert_eq!(
+        no_path["locations"][0]["physicalLocation"]["artifactLocation"],
+        json!({"uri": "pkg:pypi/requests@2.31.0"})
+    );
+}
+
+#[test]
+fn sarif_validator_rejects_broken_logs() {
+    let good = render_json(&sample_report(), Format::Sarif);
+    let breakages: [Breakage; 5] = [
+        ("no version", |d| {
+            d.as_object_mut().unwrap().remove("version");
+        }),
+        ("bad level", |d| {
+            d["runs"][0]["results"][0]["level"] = json!("fatal")
+        }),
+        ("result without message", |d| {
+            d["runs"][0]["results"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("message");
+        }),
+        ("helpUri not a uri", |d| {
+            d["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = json!("not a uri")
+        }),
+        ("artifact uri with a space", |d| {
+            d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+                json!("a b")
+        }),
+    ];
+    for (what, breakage) in breakages {
+        let mut doc = good.clone();
+        breakage(&mut doc);
+        assert!(
+            !schema_errors(&SARIF, &doc).is_empty(),
+            "sarif accepted: {what}"
+        );
+    }
+    let stricter: [Breakage; 3] = [
+        ("ruleIndex of another rule", |d| {
+            d["runs"][0]["results"][0]["ruleIndex"] = json!(1)
+        }),
+        ("absolute path under a base", |d| {
+            d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] =
+                json!("/var/lib/dpkg/status")
+        }),
+        ("undeclared base", |d| {
+            d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] =
+                json!("SRCROOT")
+        }),
+    ];
+    for (what, breakage) in stricter {
+        let mut doc = good.clone();
+        breakage(&mut doc);
+        assert!(check_sarif(&doc).is_err(), "accepted: {what}");
+    }
+}
+
+fn vulnerability<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    doc["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == id)
+        .unwrap_or_else(|| panic!("no vulnerability {id}"))
+}
+
+#[test]
+fn cyclonedx_vulnerabilities_are_valid_and_linked() {
+    let report = sample_report();
+    let doc = render_json(&report, Format::CycloneDxJson);
+    check_cyclonedx(&doc).unwrap();
+    assert_eq!(doc["vulnerabilities"].as_array().unwrap().len(), 5);
+
+    let ghsa = vulnerability(&doc, "GHSA-9wx4-h78v-vm56");
+    let requests = component(&doc, "requests")[0];
+    assert_eq!(ghsa["affects"][0]["ref"], requests["bom-ref"]);
+    assert_eq!(
+        ghsa["affects"][0]["versions"],
+        json!([
+            {"version": "2.31.0", "status": "affected"},
+            {"version": "2.32.0", "status": "unaffected"}
+        ])
+    );
+    assert_eq!(
+        ghsa["source"],
+        json!({"name": "PyPI", "url": "https://github.com/advisories/GHSA-9wx4-h78v-vm56"})
+    );
+    assert_eq!(
+        ghsa["references"],
+        json!([{
+            "id": "CVE-2024-35195",
+            "source": {"name": "NVD", "url": "https://nvd.nist.gov/vuln/detail/CVE-2024-35195"}
+        }])
+    );
+    assert_eq!(
+        ghsa["ratings"],
+        json!([{
+            "source": {"name": "PyPI"},
+            "score": 5.6,
+            "severity": "medium",
+            "method": "CVSSv31",
+            "vector": "CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:H/I:H/A:N"
+        }])
+    );
+    assert_eq!(ghsa["recommendation"], "Upgrade requests to 2.32.0");
+    assert_eq!(ghsa["published"], "2024-05-20T20:15:00Z");
+    assert_eq!(property(ghsa, "drydock:fix-state"), ["fixed"]);
+    assert_eq!(property(ghsa, "drydock:layer-index"), ["2"]);
+    assert_eq!(
+        property(ghsa, "drydock:reason"),
+        ["installed 2.31.0 < fixed 2.32.0 in range introduced 0"]
+    );
+    // A bare date becomes a date-time.
+    assert_eq!(
+        vulnerability(&doc, "GHSA-9hjg-9r4m-mvj7")["published"],
+        "2025-06-09T00:00:00Z"
+    );
+
+    // Debian: severity without CVSS, linked to the binary package.
+    let libc = vulnerability(&doc, "CVE-2024-2961");
+    assert_eq!(
+        libc["affects"][0]["ref"],
+        component(&doc, "libc6")[0]["bom-ref"]
+    );
+    assert_eq!(
+        libc["ratings"],
+        json!([{"source": {"name": "Debian urgency"}, "severity": "high"}])
+    );
+    assert_eq!(libc["source"]["name"], "Debian:12");
+    assert_eq!(libc["references"][0]["source"]["name"], "Debian");
+    let wont = vulnerability(&doc, "CVE-2022-0563");
+    assert_eq!(property(wont, "drydock:fix-state"), ["wont-fix"]);
+    assert!(wont.get("recommendation").is_none());
+    assert!(wont.get("analysis").is_none());
+
+    // VEX: kept, analysed as not affected with the mapped justification.
+    let go = vulnerability(&doc, "GO-2024-2598");
+    assert_eq!(
+        go["analysis"],
+        json!({
+            "state": "not_affected",
+            "justification": "code_not_reachable",
+            "detail": "VEX statement in vex/server.openvex.json: vulnerable_code_not_in_execute_path"
+        })
+    );
+    assert_eq!(
+        go["ratings"],
+        json!([{"source": {"name": "Go"}, "severity": "unknown"}])
+    );
+    assert_eq!(property(go, "drydock:suppressed"), ["vex"]);
+}
+
+#[test]
+fn cyclonedx_links_findings_to_the_right_instance() {
+    let mut report = sample_report();
+    let six_ref = |layer: usize| {
+        let p = report
+            .inventory
+            .packages
+            .iter()
+            .find(|p| p.name == "six" && p.layer.index == layer)
+            .unwrap();
+        drydock_findings::PackageRef::of(p)
+    };
+    let template = report.vulnerabilities[0].clone();
+    let for_six = |id: &str, package| Vulnerability {
+        id: id.into(),
+        package,
+        ..template.clone()
+    };
+    let (six1, six2) = (six_ref(1), six_ref(2));
+    let mut missing = six2.clone();
+    missing.purl = "pkg:pypi/not-installed@1.0".into();
+    let mut ignored = for_six("TEST-IGNORED", six1.clone());
+    ignored.suppressed = Some(Suppression {
+        kind: SuppressionKind::IgnoreFile,
+        source: ".drydockignore".into(),
+        reason: Some("accepted until 2025-01".into()),
+    });
+    ignored.fix_state = FixState::NotFixed;
+    ignored.fixed_versions.clear();
+    report.vulnerabilities = vec![
+        for_six("TEST-SIX-2", six2),
+        for_six("TEST-SIX-1", six1.clone()),
+        for_six("TEST-MISSING", missing),
+        for_six("TEST-SIX-1", six1),
+        ignored,
+    ];
+    let doc = render_json(&report, Format::CycloneDxJson);
+    check_cyclonedx(&doc).unwrap();
+    let six = component(&doc, "six");
+    let layer_of = |c: &Value| property(c, "drydock:package:layer-index")[0].to_owned();
+    let by_layer = |l: &str| six.iter().find(|c| layer_of(c) == l).unwrap()["bom-ref"].clone();
+    assert_eq!(
+        vulnerability(&doc, "TEST-SIX-2")["affects"][0]["ref"],
+        by_layer("2")
+    );
+    assert_eq!(
+        vulnerability(&doc, "TEST-SIX-1")["affects"][0]["ref"],
+        by_layer("1")
+    );
+    assert_eq!(
+        vulnerability(&doc, "TEST-MISSING")["affects"][0]["ref"],
+        doc["metadata"]["component"]["bom-ref"]
+    );
+    // The same finding twice still gets two distinct bom-refs.
+    let twice: Vec<&Value> = doc["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["id"] == "TEST-SIX-1")
+        .collect();
+    assert_eq!(twice.len(), 2);
+    assert_ne!(twice[0]["bom-ref"], twice[1]["bom-ref"]);
+    // Ignore file: no verdict, only the record of the decision.
+    let ignored = vulnerability(&doc, "TEST-IGNORED");
+    assert_eq!(
+        ignored["analysis"],
+        json!({"detail": "Suppressed by ignore file .drydockignore: accepted until 2025-01"})
+    );
+    assert_eq!(property(ignored, "drydock:suppressed"), ["ignore-file"]);
+    assert!(ignored.get("recommendation").is_none());
+}
+
+#[test]
+fn spdx_carries_findings_as_advisory_references() {
+    let report = sample_report();
+    let doc = render_json(&report, Format::SpdxJson);
+    check_spdx(&doc).unwrap();
+    let packages = doc["packages"].as_array().unwrap();
+    let refs_of = |name: &str| -> Vec<Value> {
+        packages.iter().find(|p| p["name"] == name).unwrap()["externalRefs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["referenceCategory"] == "SECURITY")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        refs_of("requests"),
+        [
+            json!({
+                "referenceCategory": "SECURITY",
+                "referenceType": "advisory",
+                "referenceLocator": "https://github.com/psf/requests/security/advisories/GHSA-9hjg-9r4m-mvj7",
+                "comment": "GHSA-9hjg-9r4m-mvj7 (CVE-2024-47081) MEDIUM, fixed in 2.32.4"
+            }),
+            json!({
+                "referenceCategory": "SECURITY",
+                "referenceType": "advisory",
+                "referenceLocator": "https://github.com/advisories/GHSA-9wx4-h78v-vm56",
+                "comment": "GHSA-9wx4-h78v-vm56 (CVE-2024-35195) MEDIUM, fixed in 2.32.0"
+            })
+        ]
+    );
+    let go = refs_of("stdlib");
+    assert_eq!(
+        go[0]["comment"],
+        "GO-2024-2598 (CVE-2024-24783) UNKNOWN, fixed in 1.21.8, 1.22.1; \
+         suppressed by VEX vex/server.openvex.json: vulnerable_code_not_in_execute_path"
+    );
+    assert_eq!(refs_of("bsdutils").len(), 1);
+}
+
+#[test]
+fn table_groups_findings_by_package() {
+    let report = sample_report();
+    let text = render_table_with(&report, false);
+    assert!(
+        !text.lines().any(|l| l.starts_with("NAME ")),
+        "package list shown: {text}"
+    );
+    let start = text.find("Vulnerabilities:\n").expect("section");
+    let section: Vec<&str> = text[start..].lines().take(12).collect();
+    assert_eq!(
+        section,
+        [
+            "Vulnerabilities:",
+            "libc6 2.36-9+deb12u4 (deb, source glibc 2.36-9+deb12u4) /var/lib/dpkg/status, layer 0",
+            "  HIGH    CVE-2024-2961                          fixed in 2.36-9+deb12u7",
+            "",
+            "requests 2.31.0 (pypi) /usr/local/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA, layer 2",
+            "  MEDIUM  GHSA-9hjg-9r4m-mvj7  (CVE-2024-47081)  fixed in 2.32.4",
+            "  MEDIUM  GHSA-9wx4-h78v-vm56  (CVE-2024-35195)  fixed in 2.32.0",
+            "",
+            "bsdutils 1:2.38.1-5+deb12u3 (deb, source util-linux 2.38.1-5+deb12u3) /var/lib/dpkg/status, layer 0",
+            "  LOW     CVE-2022-0563                          no fix: wont-fix",
+            "",
+            "4 vulnerabilities (high 1, medium 2, low 1); 3 fixable; 1 suppressed",
+        ]
+    );
+    // Suppressed: counted, not listed.
+    assert!(!text.contains("GO-2024-2598"), "{text}");
+
+    // The default rendering keeps the package list and adds the section.
+    let full = render_string(&report, Format::Table);
+    assert!(full.lines().any(|l| l.starts_with("NAME ")), "{full}");
+    assert!(full.contains(&text[start..]), "{full}");
+}
+
+#[test]
+fn table_vulnerability_section_is_safe_and_handles_none() {
+    let mut report = sample_report();
+    let v = &mut report.vulnerabilities[0];
+    v.id = "GHSA-\u{1b}[2J\u{202e}x".into();
+    v.fixed_versions = vec!["2.32.0\n$(reboot)".into()];
+    let text = render_table_with(&report, false);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{202e}'),
+        "{text}"
+    );
+    assert!(text.contains("GHSA-\\u{1b}[2J\\u{202e}x"), "{text}");
+    assert!(text.contains("fixed in 2.32.0\\n$(reboot)"), "{text}");
+
+    // Every finding suppressed: nothing listed, the count still shown.
+    for v in &mut report.vulnerabilities {
+        v.suppressed = Some(Suppression {
+            kind: SuppressionKind::IgnoreFile,
+            source: ".drydockignore".into(),
+            reason: None,
+        });
+    }
+    let text = render_table_with(&report, false);
+    assert!(
+        text.contains("\nNo vulnerabilities found (5 suppressed).\n"),
+        "{text}"
+    );
+
+    // No findings at all: the default table has no section, the
+    // vulnerability view says so.
+    report.vulnerabilities.clear();
+    assert!(!render_string(&report, Format::Table).contains("ulnerabilit"));
+    assert!(render_table_with(&report, false).contains("\nNo vulnerabilities found.\n"));
 }

@@ -1,9 +1,13 @@
-//! Any inventory, however strange its strings, renders to schema-valid
-//! CycloneDX and SPDX, and to a table and JSON without failing.
+//! Any inventory and any findings, however strange their strings, render to
+//! schema-valid CycloneDX, SPDX and SARIF, and to a table and JSON without
+//! failing.
 
 mod common;
 
 use common::*;
+use drydock_findings::{
+    Cvss, FixState, PackageRef, Severity, Suppression, SuppressionKind, Vulnerability,
+};
 use drydock_inventory::{
     Distro, Ecosystem, Evidence, Inventory, LayerRef, Location, Metadata, Package, PurlBuilder,
     SourcePackage, Unknown,
@@ -202,6 +206,144 @@ prop_compose! {
     }
 }
 
+fn severity() -> impl Strategy<Value = Severity> {
+    prop::sample::select(Severity::ALL.to_vec())
+}
+
+fn fix_state() -> impl Strategy<Value = FixState> {
+    prop::sample::select(vec![
+        FixState::Fixed,
+        FixState::NotFixed,
+        FixState::WontFix,
+        FixState::Deferred,
+        FixState::EndOfLife,
+        FixState::Unknown,
+    ])
+}
+
+fn cvss() -> impl Strategy<Value = Cvss> {
+    (
+        prop_oneof![
+            Just("CVSS_V3".to_owned()),
+            Just("CVSS_V4".to_owned()),
+            Just("CVSS_V2".to_owned()),
+            text(),
+        ],
+        prop_oneof![
+            text(),
+            Just("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".to_owned()),
+            Just("CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".to_owned()),
+            Just("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N".to_owned()),
+            Just("AV:N/AC:L/Au:N/C:P/I:P/A:P".to_owned()),
+        ],
+        option::of(prop_oneof![3 => 0.0..=10.0f64, 1 => any::<f64>()]),
+    )
+        .prop_map(|(kind, vector, score)| Cvss {
+            kind,
+            vector,
+            score,
+        })
+}
+
+fn reference() -> impl Strategy<Value = String> {
+    prop_oneof![
+        text(),
+        Just("https://osv.dev/vulnerability/PYSEC-2019-10".to_owned()),
+        "https?://[a-z.]{1,10}(:[0-9]{1,5})?/(?s).{0,12}",
+        "(?s)[a-zA-Z]{1,6}://.{0,12}",
+    ]
+}
+
+fn suppression() -> impl Strategy<Value = Suppression> {
+    (
+        any::<bool>(),
+        text(),
+        option::of(prop_oneof![
+            text(),
+            Just("vulnerable_code_not_present".to_owned()),
+            Just("inline_mitigations_already_exist".to_owned()),
+        ]),
+    )
+        .prop_map(|(vex, source, reason)| Suppression {
+            kind: if vex {
+                SuppressionKind::Vex
+            } else {
+                SuppressionKind::IgnoreFile
+            },
+            source,
+            reason,
+        })
+}
+
+prop_compose! {
+    /// A package a finding may point at when it is not one of the
+    /// inventory's.
+    fn package_ref()(
+        name in text(),
+        version in text(),
+        ecosystem in ecosystem(),
+        purl in prop_oneof![text(), Just("pkg:npm/a@1".to_owned())],
+        source in option::of((text(), text())),
+        path in option::of(text()),
+        layer in layer_ref(),
+    ) -> PackageRef {
+        PackageRef {
+            name,
+            version,
+            ecosystem,
+            purl,
+            source: source.map(|(name, version)| SourcePackage { name, version }),
+            path,
+            layer,
+        }
+    }
+}
+
+prop_compose! {
+    /// A finding, and which inventory package (if any) it is about.
+    fn vulnerability()(
+        id in prop_oneof![text(), "(CVE|GHSA|PYSEC|GO|DSA)-[0-9]{4}-[0-9a-z]{1,5}"],
+        aliases in vec(prop_oneof![text(), "CVE-[0-9]{4}-[0-9]{4,5}", "GHSA-[a-z0-9-]{4,8}"], 0..3),
+        pick in option::of(any::<prop::sample::Index>()),
+        package in package_ref(),
+        matched_version in text(),
+        fixed_versions in vec(prop_oneof![4 => text(), 1 => "[0-9]{1030,1040}"], 0..3),
+        fix_state in fix_state(),
+        severity in severity(),
+        severity_source in option::of(text()),
+        cvss in vec(cvss(), 0..3),
+        summary in option::of(text()),
+        feed in text(),
+        reason in text(),
+        references in vec(reference(), 0..3),
+        published in option::of(prop_oneof![
+            text(),
+            Just("2024-01-02".to_owned()),
+            Just("2024-01-02T03:04:05Z".to_owned()),
+            Just("2024-02-30".to_owned()),
+        ]),
+        suppressed in option::of(suppression()),
+    ) -> (Option<prop::sample::Index>, Vulnerability) {
+        (pick, Vulnerability {
+            id,
+            aliases,
+            package,
+            matched_version,
+            fixed_versions,
+            fix_state,
+            severity,
+            severity_source,
+            cvss,
+            summary,
+            feed,
+            reason,
+            references,
+            published,
+            suppressed,
+        })
+    }
+}
+
 prop_compose! {
     fn report()(
         tool_version in text(),
@@ -211,17 +353,28 @@ prop_compose! {
         unknowns in vec(unknown(), 0..2),
         warnings in vec(text(), 0..2),
         sort in any::<bool>(),
+        findings in vec(vulnerability().boxed(), 0..5),
     ) -> ScanReport {
         let mut inventory = Inventory { distro, packages, unknowns };
         if sort {
             inventory.sort();
         }
+        // Most findings point at an inventory package, as the matcher's do.
+        let vulnerabilities = findings
+            .into_iter()
+            .map(|(pick, mut v)| {
+                if let Some(i) = pick.filter(|_| !inventory.packages.is_empty()) {
+                    v.package = PackageRef::of(i.get(&inventory.packages));
+                }
+                v
+            })
+            .collect();
         ScanReport {
             tool: ToolInfo { name: "drydock".into(), version: tool_version },
             created: "2024-02-29T23:59:60.999Z".into(),
             target,
             inventory,
-            vulnerabilities: Vec::new(),
+            vulnerabilities,
             warnings,
         }
     }
@@ -245,10 +398,39 @@ proptest! {
         prop_assert_eq!(cdx["components"].as_array().unwrap().len(), n);
         prop_assert_eq!(spdx["packages"].as_array().unwrap().len(), n + 1);
 
-        let table = render_string(&report, Format::Table);
-        prop_assert!(!table.chars().any(|c| c.is_control() && c != '\n'), "{table}");
+        let sarif = render_json(&report, Format::Sarif);
+        if let Err(e) = check_sarif(&sarif) {
+            prop_assert!(false, "{e}\n{sarif:#}");
+        }
+        // Every finding is in every machine format, suppressed ones too.
+        let n = report.vulnerabilities.len();
+        let results = sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
+        prop_assert_eq!(results, n);
+        let cdx_vulns = cdx["vulnerabilities"].as_array().map_or(0, Vec::len);
+        prop_assert_eq!(cdx_vulns, n);
+        let spdx_refs = spdx["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| p["externalRefs"].as_array().into_iter().flatten())
+            .filter(|r| r["referenceCategory"] != "PACKAGE-MANAGER")
+            .count();
+        prop_assert_eq!(spdx_refs, n);
+
+        for show_packages in [true, false] {
+            let table = render_table_with(&report, show_packages);
+            prop_assert!(!table.chars().any(|c| c.is_control() && c != '\n'), "{table}");
+        }
         let json = render_string(&report, Format::Json);
         let back: ScanReport = serde_json::from_str(&json).unwrap();
-        prop_assert_eq!(back, report);
+        // JSON has no NaN or infinity: such a score reads back as absent.
+        let finite = report
+            .vulnerabilities
+            .iter()
+            .flat_map(|v| &v.cvss)
+            .all(|c| c.score.is_none_or(f64::is_finite));
+        if finite {
+            prop_assert_eq!(back, report);
+        }
     }
 }

@@ -7,12 +7,17 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use drydock_findings::{
+    Cvss, FixState, PackageRef, Severity, Suppression, SuppressionKind, Vulnerability,
+};
 use drydock_inventory::{
     Distro, Ecosystem, Evidence, Inventory, LayerRef, Location, Metadata, Package, PurlBuilder,
     SourcePackage, Unknown,
 };
 use drydock_oci::Digest;
-use drydock_report::{Format, LayerInfo, ScanReport, Target, TargetKind, ToolInfo, render};
+use drydock_report::{
+    Format, LayerInfo, RenderOptions, ScanReport, Target, TargetKind, ToolInfo, render, render_with,
+};
 use jsonschema::{Retrieve, Uri, Validator};
 use serde_json::Value;
 
@@ -20,6 +25,7 @@ const BOM_SCHEMA: &str = include_str!("../schemas/bom-1.6.schema.json");
 const CDX_SPDX_SCHEMA: &str = include_str!("../schemas/spdx.schema.json");
 const JSF_SCHEMA: &str = include_str!("../schemas/jsf-0.82.schema.json");
 const SPDX_SCHEMA: &str = include_str!("../schemas/spdx-schema.json");
+const SARIF_SCHEMA: &str = include_str!("../schemas/sarif-schema-2.1.0.json");
 
 /// Serves the schemas the CycloneDX schema references from the vendored
 /// copies, by their `$id`s; anything else is an error, so a test can never
@@ -68,6 +74,19 @@ pub static SPDX: LazyLock<Validator> = LazyLock::new(|| {
         .expect("spdx schema compiles")
 });
 
+/// The SARIF schema is draft 04, which has no `uri-reference` format, so a
+/// draft-04 validator would let any string through as an artifact URI. The
+/// SARIF specification (3.10.2) requires a valid URI reference there, so it
+/// is checked with the URI parser the `jsonschema` crate itself uses.
+pub static SARIF: LazyLock<Validator> = LazyLock::new(|| {
+    jsonschema::options()
+        .with_retriever(Vendored(HashMap::new()))
+        .with_format("uri-reference", |s| jsonschema::uri::from_str(s).is_ok())
+        .should_validate_formats(true)
+        .build(&parse(SARIF_SCHEMA))
+        .expect("sarif schema compiles")
+});
+
 /// Every identifier in the vendored SPDX license list (licenses and
 /// exceptions), straight from the CycloneDX `spdx.schema.json` enum.
 pub static SPDX_LIST: LazyLock<HashSet<String>> = LazyLock::new(|| {
@@ -94,6 +113,89 @@ pub fn render_string(report: &ScanReport, format: Format) -> String {
 
 pub fn render_json(report: &ScanReport, format: Format) -> Value {
     serde_json::from_str(&render_string(report, format)).expect("output is json")
+}
+
+pub fn render_table_with(report: &ScanReport, show_packages: bool) -> String {
+    let mut out = Vec::new();
+    render_with(
+        report,
+        Format::Table,
+        &RenderOptions { show_packages },
+        &mut out,
+    )
+    .expect("render");
+    String::from_utf8(out).expect("utf-8 output")
+}
+
+/// Schema validation plus what SARIF 2.1.0 states in prose and code
+/// scanning relies on: every result's `ruleId` and `ruleIndex` name the same
+/// rule, rule ids are unique, relative URIs have a declared base and no
+/// leading `/`, absolute ones have no base, and every result carries a
+/// fingerprint.
+pub fn check_sarif(doc: &Value) -> Result<(), String> {
+    let errors = schema_errors(&SARIF, doc);
+    if !errors.is_empty() {
+        return Err(format!("schema: {errors:#?}"));
+    }
+    if doc["version"] != "2.1.0" {
+        return Err("wrong version".into());
+    }
+    let runs = doc["runs"].as_array().ok_or("no runs")?;
+    if runs.len() != 1 {
+        return Err(format!("{} runs", runs.len()));
+    }
+    let run = &runs[0];
+    let rules = run["tool"]["driver"]["rules"]
+        .as_array()
+        .ok_or("no rules")?;
+    let mut ids = HashSet::new();
+    for r in rules {
+        let id = r["id"].as_str().ok_or("rule without id")?;
+        if !ids.insert(id) {
+            return Err(format!("duplicate rule {id}"));
+        }
+    }
+    let bases = run["originalUriBaseIds"].as_object();
+    for res in run["results"].as_array().ok_or("no results")? {
+        let id = res["ruleId"].as_str().ok_or("result without ruleId")?;
+        let index = res["ruleIndex"]
+            .as_u64()
+            .ok_or("result without ruleIndex")?;
+        let rule = usize::try_from(index)
+            .ok()
+            .and_then(|i| rules.get(i))
+            .ok_or("ruleIndex out of range")?;
+        if rule["id"] != id {
+            return Err(format!("ruleIndex {index} is not rule {id}"));
+        }
+        if res["partialFingerprints"]["drydock/v1"]
+            .as_str()
+            .is_none_or(str::is_empty)
+        {
+            return Err(format!("no fingerprint on {id}"));
+        }
+        for loc in res["locations"].as_array().into_iter().flatten() {
+            let art = &loc["physicalLocation"]["artifactLocation"];
+            let Some(uri) = art["uri"].as_str() else {
+                continue;
+            };
+            match art["uriBaseId"].as_str() {
+                Some(base) => {
+                    if uri.starts_with('/') || uri.contains("://") {
+                        return Err(format!("relative uri expected: {uri}"));
+                    }
+                    if !bases.is_some_and(|b| b.contains_key(base)) {
+                        return Err(format!("undeclared uriBaseId {base}"));
+                    }
+                }
+                None if !uri.starts_with("pkg:") => {
+                    return Err(format!("uri {uri} without base is not a purl"));
+                }
+                None => {}
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Schema validation plus the rules CycloneDX states in prose: bom-refs are
@@ -137,6 +239,21 @@ pub fn check_cyclonedx(doc: &Value) -> Result<(), String> {
         let r = c["bom-ref"].as_str().unwrap_or_default();
         if !depends.contains(r) {
             return Err(format!("root does not depend on {r}"));
+        }
+    }
+    let components_refs = refs.clone();
+    for v in doc["vulnerabilities"].as_array().into_iter().flatten() {
+        let r = v["bom-ref"]
+            .as_str()
+            .ok_or("vulnerability without bom-ref")?;
+        if !refs.insert(r.to_owned()) {
+            return Err(format!("duplicate bom-ref {r}"));
+        }
+        for a in v["affects"].as_array().ok_or("no affects")? {
+            let target = a["ref"].as_str().ok_or("affects without ref")?;
+            if !components_refs.contains(target) {
+                return Err(format!("affects.ref {target} names no component"));
+            }
         }
     }
     Ok(())
@@ -570,6 +687,7 @@ pub fn sample_report() -> ScanReport {
         }],
     };
     inventory.sort();
+    let vulnerabilities = sample_vulnerabilities(&inventory.packages);
 
     ScanReport {
         tool: ToolInfo {
@@ -599,7 +717,137 @@ pub fn sample_report() -> ScanReport {
             os: Some(debian),
         },
         inventory,
-        vulnerabilities: Vec::new(),
+        vulnerabilities,
         warnings: vec!["layer 2 has a whiteout for a missing file".into()],
     }
+}
+
+/// The inventory package named `name`, as a finding refers to it.
+pub fn package_ref(packages: &[Package], name: &str) -> PackageRef {
+    PackageRef::of(
+        packages
+            .iter()
+            .find(|p| p.name == name)
+            .expect("sample package"),
+    )
+}
+
+fn cvss31(vector: &str, score: f64) -> Cvss {
+    Cvss {
+        kind: "CVSS_V3".into(),
+        vector: vector.into(),
+        score: Some(score),
+    }
+}
+
+/// Findings for the sample packages modelled on real advisories (ids,
+/// aliases, fixed versions and CVSS vectors as published; severities and
+/// reasons as the matcher words them): two PyPI advisories with CVSS for
+/// requests, a Debian source-package match with a fix (glibc for libc6), a
+/// Debian `<no-dsa>` finding without fix (util-linux for bsdutils), and a Go
+/// advisory the image's VEX document suppresses.
+pub fn sample_vulnerabilities(packages: &[Package]) -> Vec<Vulnerability> {
+    let requests = package_ref(packages, "requests");
+    vec![
+        Vulnerability {
+            id: "GHSA-9wx4-h78v-vm56".into(),
+            aliases: vec!["CVE-2024-35195".into()],
+            package: requests.clone(),
+            matched_version: "2.31.0".into(),
+            fixed_versions: vec!["2.32.0".into()],
+            fix_state: FixState::Fixed,
+            severity: Severity::Medium,
+            severity_source: Some("CVSS_V3 of GHSA-9wx4-h78v-vm56".into()),
+            cvss: vec![cvss31("CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:H/I:H/A:N", 5.6)],
+            summary: Some(
+                "Requests `Session` object does not verify requests after making first request with verify=False"
+                    .into(),
+            ),
+            feed: "PyPI".into(),
+            reason: "installed 2.31.0 < fixed 2.32.0 in range introduced 0".into(),
+            references: vec![
+                "https://github.com/advisories/GHSA-9wx4-h78v-vm56".into(),
+                "https://nvd.nist.gov/vuln/detail/CVE-2024-35195".into(),
+            ],
+            published: Some("2024-05-20T20:15:00Z".into()),
+            suppressed: None,
+        },
+        Vulnerability {
+            id: "GHSA-9hjg-9r4m-mvj7".into(),
+            aliases: vec!["CVE-2024-47081".into()],
+            package: requests,
+            matched_version: "2.31.0".into(),
+            fixed_versions: vec!["2.32.4".into()],
+            fix_state: FixState::Fixed,
+            severity: Severity::Medium,
+            severity_source: Some("CVSS_V3 of GHSA-9hjg-9r4m-mvj7".into()),
+            cvss: vec![cvss31("CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:H/I:N/A:N", 5.3)],
+            summary: Some("Requests vulnerable to .netrc credentials leak via malicious URLs".into()),
+            feed: "PyPI".into(),
+            reason: "installed 2.31.0 < fixed 2.32.4 in range introduced 0".into(),
+            references: vec!["https://github.com/psf/requests/security/advisories/GHSA-9hjg-9r4m-mvj7".into()],
+            published: Some("2025-06-09".into()),
+            suppressed: None,
+        },
+        Vulnerability {
+            id: "CVE-2024-2961".into(),
+            aliases: vec!["DSA-5678-1".into()],
+            package: package_ref(packages, "libc6"),
+            matched_version: "2.36-9+deb12u4".into(),
+            fixed_versions: vec!["2.36-9+deb12u7".into()],
+            fix_state: FixState::Fixed,
+            severity: Severity::High,
+            severity_source: Some("Debian urgency".into()),
+            cvss: vec![],
+            summary: Some(
+                "The iconv() function in the GNU C Library may overflow its output buffer when converting to ISO-2022-CN-EXT"
+                    .into(),
+            ),
+            feed: "Debian:12".into(),
+            reason: "source glibc 2.36-9+deb12u4 < fixed 2.36-9+deb12u7 (bookworm)".into(),
+            references: vec!["https://security-tracker.debian.org/tracker/CVE-2024-2961".into()],
+            published: None,
+            suppressed: None,
+        },
+        Vulnerability {
+            id: "CVE-2022-0563".into(),
+            aliases: vec![],
+            package: package_ref(packages, "bsdutils"),
+            matched_version: "2.38.1-5+deb12u3".into(),
+            fixed_versions: vec![],
+            fix_state: FixState::WontFix,
+            severity: Severity::Low,
+            severity_source: Some("Debian urgency".into()),
+            cvss: vec![],
+            summary: Some(
+                "util-linux chfn and chsh may leak root-owned file contents via INPUTRC".into(),
+            ),
+            feed: "Debian:12".into(),
+            reason: "source util-linux in bookworm is <no-dsa> (Minor issue)".into(),
+            references: vec!["https://security-tracker.debian.org/tracker/CVE-2022-0563".into()],
+            published: None,
+            suppressed: None,
+        },
+        Vulnerability {
+            id: "GO-2024-2598".into(),
+            aliases: vec!["CVE-2024-24783".into()],
+            package: package_ref(packages, "stdlib"),
+            matched_version: "1.21.5".into(),
+            fixed_versions: vec!["1.21.8".into(), "1.22.1".into()],
+            fix_state: FixState::Fixed,
+            severity: Severity::Unknown,
+            severity_source: None,
+            cvss: vec![],
+            summary: Some("Verify panics on certificates with an unknown public key algorithm in crypto/x509".into()),
+            feed: "Go".into(),
+            reason: "installed 1.21.5 < fixed 1.21.8 in range introduced 0".into(),
+            references: vec!["https://pkg.go.dev/vuln/GO-2024-2598".into()],
+            published: Some("2024-03-05T16:41:31Z".into()),
+            suppressed: Some(Suppression {
+                kind: SuppressionKind::Vex,
+                source: "vex/server.openvex.json".into(),
+                reason: Some("vulnerable_code_not_in_execute_path".into()),
+            }),
+        },
+    ]
 }
