@@ -12,7 +12,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use drydock_report::{Format, LayerInfo as ReportLayer, ScanReport, Target, TargetKind, ToolInfo};
+use drydock_report::{
+    Format, LayerInfo as ReportLayer, RenderOptions, ScanReport, Target, TargetKind, ToolInfo,
+};
 use drydock_scan::{Progress, ScanOptions, ScanOutcome};
 
 mod db;
@@ -46,6 +48,9 @@ enum Command {
     /// filesystem directory. Advisories come from the local database
     /// (`drydock db import` / `drydock db update`).
     Image(vuln::ImageArgs),
+    /// Rescan stored SBOMs (CycloneDX or SPDX JSON) for vulnerabilities,
+    /// without the image
+    SbomScan(vuln::SbomScanArgs),
     /// Manage the advisory database
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -117,6 +122,7 @@ fn main() -> ExitCode {
         Command::Sbom(args) => sbom(args, false),
         Command::Fs(args) => sbom(args, true),
         Command::Image(args) => vuln::image(args),
+        Command::SbomScan(args) => vuln::sbom_scan(args),
         Command::Db(cmd) => db::run(cmd),
     };
     match result {
@@ -236,16 +242,25 @@ pub(crate) fn write_report(
     format: Format,
     output: Option<&std::path::Path>,
 ) -> Result<()> {
+    write_report_with(report, format, &RenderOptions::default(), output)
+}
+
+pub(crate) fn write_report_with(
+    report: &ScanReport,
+    format: Format,
+    options: &RenderOptions,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
     match output {
         Some(path) => {
             let mut buf = Vec::new();
-            drydock_report::render(report, format, &mut buf)?;
+            drydock_report::render_with(report, format, options, &mut buf)?;
             write_atomic(path, &buf)?;
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            match drydock_report::render(report, format, &mut lock)
+            match drydock_report::render_with(report, format, options, &mut lock)
                 .and_then(|()| lock.flush().map_err(Into::into))
             {
                 Ok(()) => {}

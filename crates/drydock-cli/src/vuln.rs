@@ -1,19 +1,40 @@
-//! `drydock image`: scan an image and match its inventory against the
+//! `drydock image` and `drydock sbom-scan`: match an inventory against the
 //! advisory database, then apply the user's noise controls and gates.
+//!
+//! Order matters and is fixed: match → suppress (ignore file, then VEX;
+//! suppressed findings stay in the report, marked) → filter
+//! (`--ignore-unfixed`, `--severity`; filtered findings are dropped) →
+//! `--only-new-since` → gate (`--exit-code` when any unsuppressed finding
+//! remains).
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use drydock_findings::Vulnerability;
+use drydock_findings::{Severity, Vulnerability};
+use drydock_inventory::Inventory;
 use drydock_match::Matcher;
-use drydock_report::Format;
+use drydock_policy::{Filter, IgnoreFile, VexDocument};
+use drydock_report::{Format, LayerInfo, RenderOptions, ScanReport, Target, TargetKind, ToolInfo};
+use rayon::prelude::*;
 
 use crate::db::{DbDirArg, db_dir, open_for_scan};
 use crate::{OutputArgs, ScanArgs};
 
+/// Vulnerability reports list findings, not the whole SBOM, in the table.
+const FINDINGS_ONLY: RenderOptions = RenderOptions {
+    show_packages: false,
+};
+
 /// Scanners `drydock image` can run.
 const SCANNERS: &[&str] = &["vuln"];
+
+/// Ignore files picked up from the working directory when no
+/// `--ignore-file` is given, in this order.
+const DEFAULT_IGNORE_FILES: &[&str] =
+    &[".drydockignore.yaml", ".drydockignore.yml", ".trivyignore"];
 
 #[derive(Args)]
 pub struct ImageArgs {
@@ -32,20 +53,130 @@ pub struct ImageArgs {
     format: String,
     #[command(flatten)]
     vuln: VulnArgs,
+    /// Report only what IMAGE adds over BASE (an image, directory or SBOM
+    /// file): findings BASE already has are dropped
+    #[arg(long, value_name = "BASE")]
+    only_new_since: Option<String>,
     #[command(flatten)]
     out: OutputArgs,
 }
 
-/// Matching, filtering and gating options shared by `image` and
-/// `sbom-scan`.
+#[derive(Args)]
+pub struct SbomScanArgs {
+    /// CycloneDX or SPDX JSON files
+    #[arg(value_name = "SBOM", required = true)]
+    sboms: Vec<PathBuf>,
+    /// Report format: table, json, sarif, cyclonedx-json
+    #[arg(short, long, default_value = "table")]
+    format: String,
+    #[command(flatten)]
+    vuln: VulnArgs,
+    /// With several SBOMs: write one report per SBOM into DIR
+    /// (`<name>.<format>`) instead of one stream
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    #[command(flatten)]
+    out: OutputArgs,
+}
+
+/// Matching, suppression, filtering and gating options.
 #[derive(Args)]
 pub struct VulnArgs {
     #[command(flatten)]
     db: DbDirArg,
-    /// Exit with this code when findings remain after filters and
-    /// suppressions (0 disables the gate)
+    /// Drop findings that have no released fix
+    #[arg(long)]
+    ignore_unfixed: bool,
+    /// Keep only these severities, comma-separated
+    /// (CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN)
+    #[arg(long, value_name = "LIST")]
+    severity: Option<String>,
+    /// Exit with this code when unsuppressed findings remain after the
+    /// filters (0 disables the gate)
     #[arg(long, value_name = "CODE", default_value_t = 0)]
     exit_code: u8,
+    /// Ignore file: YAML rules with reasons and expiry dates, or a
+    /// `.trivyignore` [default: .drydockignore.yaml or .trivyignore in the
+    /// current directory, if present]
+    #[arg(long, value_name = "FILE")]
+    ignore_file: Option<PathBuf>,
+    /// OpenVEX document; `not_affected` and `fixed` statements suppress
+    /// findings (repeatable)
+    #[arg(long, value_name = "FILE")]
+    vex: Vec<PathBuf>,
+}
+
+/// The loaded policy inputs of [`VulnArgs`].
+struct Policy {
+    ignore: Option<IgnoreFile>,
+    vex: Vec<VexDocument>,
+    filter: Filter,
+    warnings: Vec<String>,
+}
+
+impl Policy {
+    fn load(a: &VulnArgs) -> Result<Self> {
+        let mut warnings = Vec::new();
+        let ignore_path = a.ignore_file.clone().or_else(|| {
+            DEFAULT_IGNORE_FILES
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| p.is_file())
+        });
+        let ignore = match ignore_path {
+            Some(p) => {
+                let (f, w) = IgnoreFile::load(&p)?;
+                warnings.extend(w);
+                Some(f)
+            }
+            None => None,
+        };
+        let mut vex = Vec::new();
+        for p in &a.vex {
+            let (d, w) = VexDocument::load(p)?;
+            warnings.extend(w);
+            vex.push(d);
+        }
+        let severities = match &a.severity {
+            Some(list) => Some(drydock_policy::parse_severity_list(list)?),
+            None => None,
+        };
+        Ok(Self {
+            ignore,
+            vex,
+            filter: Filter {
+                ignore_unfixed: a.ignore_unfixed,
+                min_severity: None,
+                severities,
+            },
+            warnings,
+        })
+    }
+
+    /// Suppress, then filter. Returns warnings for this report.
+    fn apply(&self, findings: &mut Vec<Vulnerability>) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some(f) = &self.ignore {
+            warnings.extend(f.apply(findings, SystemTime::now()).warnings);
+        }
+        if !self.vex.is_empty() {
+            warnings.extend(drydock_policy::apply_vex(findings, &self.vex).warnings);
+        }
+        self.filter.apply(findings);
+        warnings
+    }
+}
+
+fn open_matcher(a: &VulnArgs) -> Result<(Matcher, Option<String>)> {
+    let dir = db_dir(&a.db)?;
+    let (store, stale) = open_for_scan(&dir)?;
+    let matcher = Matcher::new(store).context("cannot read the advisory database")?;
+    Ok((matcher, stale))
+}
+
+fn is_rootfs(target: &str) -> bool {
+    let p = Path::new(target);
+    p.is_dir() && !p.join("oci-layout").exists() && !p.join("manifest.json").exists()
 }
 
 pub fn image(args: ImageArgs) -> Result<ExitCode> {
@@ -55,34 +186,241 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
         }
     }
     let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let dir = db_dir(&args.vuln.db)?;
+    let policy = Policy::load(&args.vuln)?;
     // Open the database before the scan so a missing one fails fast.
-    let (store, stale) = open_for_scan(&dir)?;
-    let matcher = Matcher::new(store).context("cannot read the advisory database")?;
-    let rootfs = std::path::Path::new(&args.scan.target).is_dir()
-        && !std::path::Path::new(&args.scan.target)
-            .join("oci-layout")
-            .exists();
-    let outcome = crate::run_scan(&args.scan, rootfs, args.out.quiet)?;
+    let (matcher, stale) = open_matcher(&args.vuln)?;
+    let quiet = args.out.quiet;
+    let outcome = crate::run_scan(&args.scan, is_rootfs(&args.scan.target), quiet)?;
     let matches = matcher.match_inventory(&outcome.inventory)?;
     let mut report = crate::to_report(outcome);
-    report.warnings.extend(stale.iter().cloned());
-    report.warnings.extend(matches.warnings.iter().cloned());
-    if !args.out.quiet {
-        for w in stale.iter().chain(&matches.warnings) {
+    let mut warnings: Vec<String> = stale.into_iter().collect();
+    warnings.extend(policy.warnings.iter().cloned());
+    warnings.extend(matches.warnings);
+    let mut findings = matches.vulnerabilities;
+    warnings.extend(policy.apply(&mut findings));
+    if let Some(base) = &args.only_new_since {
+        let base_findings = base_findings(base, &args.scan, &matcher, &policy, quiet)?;
+        findings = drydock_policy::only_new(findings, &base_findings);
+    }
+    if !quiet {
+        for w in &warnings {
             eprintln!("warning: {w}");
         }
     }
-    report.vulnerabilities = matches.vulnerabilities;
-    let failing = gate_count(&report.vulnerabilities);
-    crate::write_report(&report, format, args.out.output.as_deref())?;
-    Ok(if args.vuln.exit_code != 0 && failing > 0 {
-        ExitCode::from(args.vuln.exit_code)
-    } else {
-        ExitCode::SUCCESS
-    })
+    report.warnings.extend(warnings);
+    report.vulnerabilities = findings;
+    let failed = gate_failed(&report.vulnerabilities);
+    crate::write_report_with(&report, format, &FINDINGS_ONLY, args.out.output.as_deref())?;
+    Ok(exit(args.vuln.exit_code, failed))
 }
 
-fn gate_count(v: &[Vulnerability]) -> usize {
-    v.iter().filter(|f| f.suppressed.is_none()).count()
+fn exit(code: u8, failed: bool) -> ExitCode {
+    if code != 0 && failed {
+        ExitCode::from(code)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn gate_failed(v: &[Vulnerability]) -> bool {
+    drydock_policy::gate(v, &Severity::ALL).failed()
+}
+
+/// The findings of the base image (scanned) or base SBOM (read), with the
+/// same database and policy, so that only what the image adds remains.
+fn base_findings(
+    base: &str,
+    scan: &ScanArgs,
+    matcher: &Matcher,
+    policy: &Policy,
+    quiet: bool,
+) -> Result<Vec<Vulnerability>> {
+    let inventory = if is_sbom_file(Path::new(base)) {
+        let bytes = std::fs::read(base).with_context(|| format!("cannot read `{base}`"))?;
+        drydock_sbom::read_sbom(&bytes, base)?.inventory
+    } else {
+        let args = ScanArgs {
+            target: base.to_owned(),
+            platform: scan.platform.clone(),
+            cache_dir: scan.cache_dir.clone(),
+            no_cache: scan.no_cache,
+        };
+        crate::run_scan(&args, is_rootfs(base), quiet)
+            .with_context(|| format!("cannot scan base `{base}`"))?
+            .inventory
+    };
+    let mut findings = matcher.match_inventory(&inventory)?.vulnerabilities;
+    policy.apply(&mut findings);
+    Ok(findings)
+}
+
+/// A regular file starting with `{` is an SBOM document; image archives are
+/// tar files.
+fn is_sbom_file(p: &Path) -> bool {
+    use std::io::Read;
+    if !p.is_file() {
+        return false;
+    }
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let body = head[..n]
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&head[..n]);
+    body.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{')
+}
+
+/// One SBOM's result.
+struct Rescanned {
+    path: PathBuf,
+    report: ScanReport,
+}
+
+pub fn sbom_scan(args: SbomScanArgs) -> Result<ExitCode> {
+    let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    if format == Format::SpdxJson {
+        bail!("sbom-scan writes table, json, sarif or cyclonedx-json");
+    }
+    let many = args.sboms.len() > 1;
+    if many && args.output_dir.is_none() && !matches!(format, Format::Table | Format::Json) {
+        bail!("several SBOMs in {format} need --output-dir (one report per SBOM)");
+    }
+    let policy = Policy::load(&args.vuln)?;
+    let (matcher, stale) = open_matcher(&args.vuln)?;
+    let started = std::time::Instant::now();
+    let created = crate::now_rfc3339();
+    // Every SBOM is independent; the matcher's cache is shared, so each
+    // package name is read from the database once for the whole batch.
+    let results: Vec<Result<Rescanned>> = args
+        .sboms
+        .par_iter()
+        .map(|path| {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+            let loaded = drydock_sbom::read_sbom(&bytes, &path.display().to_string())?;
+            let matches = matcher.match_inventory(&loaded.inventory)?;
+            let mut findings = matches.vulnerabilities;
+            let mut warnings: Vec<String> = stale.iter().cloned().collect();
+            warnings.extend(policy.warnings.iter().cloned());
+            warnings.extend(loaded.warnings);
+            warnings.extend(matches.warnings);
+            warnings.extend(policy.apply(&mut findings));
+            let report = sbom_report(
+                loaded
+                    .target_name
+                    .unwrap_or_else(|| path.display().to_string()),
+                loaded.inventory,
+                &loaded.layers,
+                findings,
+                warnings,
+                created.clone(),
+            );
+            Ok(Rescanned {
+                path: path.clone(),
+                report,
+            })
+        })
+        .collect();
+    let mut reports = Vec::with_capacity(results.len());
+    for r in results {
+        reports.push(r?);
+    }
+    let failed = reports
+        .iter()
+        .any(|r| gate_failed(&r.report.vulnerabilities));
+    if !args.out.quiet {
+        if !many {
+            for w in reports.iter().flat_map(|r| &r.report.warnings) {
+                eprintln!("warning: {w}");
+            }
+        }
+        let total: usize = reports.iter().map(|r| r.report.vulnerabilities.len()).sum();
+        eprintln!(
+            "rescanned {} SBOM(s) in {:.2} s: {total} finding(s)",
+            reports.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if let Some(dir) = &args.output_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+        for r in &reports {
+            let stem = r
+                .path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("sbom");
+            let out = dir.join(format!("{stem}.{}", extension(format)));
+            crate::write_report_with(&r.report, format, &FINDINGS_ONLY, Some(&out))?;
+        }
+    } else if !many {
+        if let Some(r) = reports.first() {
+            crate::write_report_with(
+                &r.report,
+                format,
+                &FINDINGS_ONLY,
+                args.out.output.as_deref(),
+            )?;
+        }
+    } else if format == Format::Json {
+        let all: Vec<&ScanReport> = reports.iter().map(|r| &r.report).collect();
+        crate::write_text(
+            &(serde_json::to_string_pretty(&all)? + "\n"),
+            args.out.output.as_deref(),
+        )?;
+    } else {
+        let mut text = String::new();
+        for r in &reports {
+            let mut buf = Vec::new();
+            drydock_report::render_with(&r.report, format, &FINDINGS_ONLY, &mut buf)?;
+            text.push_str(&String::from_utf8_lossy(&buf));
+            text.push('\n');
+        }
+        crate::write_text(&text, args.out.output.as_deref())?;
+    }
+    Ok(exit(args.vuln.exit_code, failed))
+}
+
+fn extension(f: Format) -> &'static str {
+    match f {
+        Format::Table => "txt",
+        Format::Sarif => "sarif",
+        Format::CycloneDxJson => "cdx.json",
+        _ => "json",
+    }
+}
+
+fn sbom_report(
+    name: String,
+    inventory: Inventory,
+    layers: &[(usize, Option<String>)],
+    vulnerabilities: Vec<Vulnerability>,
+    warnings: Vec<String>,
+    created: String,
+) -> ScanReport {
+    ScanReport {
+        tool: ToolInfo::drydock(),
+        created,
+        target: Target {
+            name,
+            kind: TargetKind::Image,
+            layers: layers
+                .iter()
+                .map(|(index, diff_id)| LayerInfo {
+                    index: *index,
+                    diff_id: diff_id.as_deref().and_then(|d| d.parse().ok()),
+                    created_by: None,
+                    size: None,
+                })
+                .collect(),
+            os: inventory.distro.clone(),
+            ..Target::default()
+        },
+        inventory,
+        vulnerabilities,
+        warnings,
+    }
 }

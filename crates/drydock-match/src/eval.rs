@@ -383,4 +383,65 @@ mod tests {
         assert!(hit.is_none());
         assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
+
+    use proptest::prelude::*;
+
+    fn semver() -> impl Strategy<Value = String> {
+        (0u8..4, 0u8..4, 0u8..4).prop_map(|(a, b, c)| format!("{a}.{b}.{c}"))
+    }
+
+    fn event() -> impl Strategy<Value = Event> {
+        prop_oneof![
+            semver().prop_map(Event::Introduced),
+            Just(Event::Introduced("0".into())),
+            semver().prop_map(Event::Fixed),
+            semver().prop_map(Event::LastAffected),
+            semver().prop_map(Event::Limit),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn fixed_versions_are_above_the_installed_one(
+            events in proptest::collection::vec(event(), 0..8),
+            v in semver(),
+        ) {
+            let a = aff(RangeKind::Semver, events.clone(), &[]);
+            let hit = evaluate(&a, &v, Scheme::Semver, &mut |_| ());
+            if let Some(h) = hit {
+                for f in &h.fixed {
+                    prop_assert_eq!(compare(Scheme::Semver, f, &v).unwrap(), Ordering::Greater);
+                }
+                // Something introduced the version.
+                prop_assert!(events.iter().any(|e| matches!(e, Event::Introduced(x)
+                    if x == "0" || compare(Scheme::Semver, x, &v).unwrap() != Ordering::Greater)));
+            }
+            // A version equal to a fix with no introduction at it is never affected.
+            if events.iter().any(|e| matches!(e, Event::Fixed(x) if *x == v))
+                && !events.iter().any(|e| matches!(e, Event::Introduced(x) if *x == v))
+                && !events.iter().any(|e| matches!(e, Event::LastAffected(_)))
+            {
+                let again = evaluate(&a, &v, Scheme::Semver, &mut |_| ());
+                prop_assert!(again.is_none(), "{:?}", again);
+            }
+        }
+
+        #[test]
+        fn arbitrary_strings_never_panic(
+            events in proptest::collection::vec(".{0,12}", 0..6),
+            v in ".{0,12}",
+            kind in 0u8..3,
+        ) {
+            let evs = events.iter().enumerate().map(|(i, e)| match i % 3 {
+                0 => Event::Introduced(e.clone()),
+                1 => Event::Fixed(e.clone()),
+                _ => Event::LastAffected(e.clone()),
+            }).collect();
+            let kind = [RangeKind::Ecosystem, RangeKind::Semver, RangeKind::Git][kind as usize];
+            let a = aff(kind, evs, &["1.0", "x"]);
+            for scheme in [Scheme::Pep440, Scheme::Dpkg, Scheme::Go, Scheme::Apk] {
+                let _ = evaluate(&a, &v, scheme, &mut |_| ());
+            }
+        }
+    }
 }

@@ -191,6 +191,11 @@ impl Matcher {
                 "the advisory database has no {eco} records: {n} {eco} package(s) were not checked"
             ));
         }
+        for v in &mut out.vulnerabilities {
+            if v.severity == drydock_findings::Severity::Unknown {
+                self.enrich(v)?;
+            }
+        }
         dedup(&mut out.vulnerabilities);
         out.vulnerabilities.sort_by(|a, b| {
             (&a.package.purl, &a.package.path, &a.id).cmp(&(
@@ -202,6 +207,64 @@ impl Matcher {
         out.warnings.sort();
         out.warnings.dedup();
         Ok(out)
+    }
+
+    /// Advisories that rate nothing themselves (Debian's DSA list, most
+    /// PYSEC records) borrow the rating of another record of the same issue:
+    /// a CVSS vector from any feed, else the urgency the distribution gave
+    /// the same package. The source names the record it came from.
+    fn enrich(&self, v: &mut Vulnerability) -> Result<(), Error> {
+        let ids: Vec<String> = v.ids().map(str::to_owned).collect();
+        let mut best: Option<(
+            drydock_findings::Severity,
+            String,
+            Vec<drydock_findings::Cvss>,
+        )> = None;
+        for id in ids.iter().filter(|i| *i != &v.id) {
+            for other in self.by_id(id)?.iter() {
+                if other.id == v.id || other.withdrawn.is_some() {
+                    continue;
+                }
+                let aff = other
+                    .affected
+                    .iter()
+                    .find(|a| a.package.ecosystem == v.feed)
+                    .or_else(|| other.affected.first());
+                let Some(aff) = aff else { continue };
+                let r = rate(other, aff);
+                // Urgency only speaks for the distribution that assigned it.
+                let applies = !r.cvss.is_empty() || aff.package.ecosystem == v.feed;
+                if let Some(src) = r.source
+                    && applies
+                    && best.as_ref().is_none_or(|(s, _, _)| r.severity > *s)
+                {
+                    best = Some((r.severity, format!("{src} (via {id})"), r.cvss));
+                }
+            }
+        }
+        if let Some((severity, source, cvss)) = best {
+            v.severity = severity;
+            v.severity_source = Some(source);
+            if v.cvss.is_empty() {
+                v.cvss = cvss;
+            }
+        }
+        Ok(())
+    }
+
+    fn by_id(&self, id: &str) -> Result<Cached, Error> {
+        let key = ("#id".to_owned(), id.to_owned());
+        if let Some(hit) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let found: Cached = {
+            let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
+            store.advisories_by_id(id)?.into()
+        };
+        if let Ok(mut c) = self.cache.write() {
+            c.insert(key, found.clone());
+        }
+        Ok(found)
     }
 
     fn match_one(

@@ -138,6 +138,16 @@ pub fn import(
         source,
     })?;
 
+    // Under the lock no other import is running: temporary files still
+    // here are from imports that were killed.
+    if let Ok(entries) = fs::read_dir(db_dir) {
+        let prefix = format!("{DB_FILE}.tmp-");
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
     let target = db_dir.join(DB_FILE);
     let tmp = TempFile(db_dir.join(format!("{DB_FILE}.tmp-{}", std::process::id())));
     let _ = fs::remove_file(&tmp.0);

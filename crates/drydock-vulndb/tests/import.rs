@@ -47,9 +47,10 @@ fn inputs(paths: &[&Path]) -> Vec<Input> {
 fn malformed_records_are_reported_by_id_and_the_rest_imports() {
     let d = tempfile::tempdir().unwrap();
     let bad_version = osv("PYSEC-BAD-1", "flask", "0", "not..a..version");
-    let unknown_range = r#"{"id":"PYSEC-BAD-2","affected":[{"package":{"ecosystem":"PyPI","name":"x"},
+    let unknown_range =
+        r#"{"id":"PYSEC-BAD-2","affected":[{"package":{"ecosystem":"PyPI","name":"x"},
         "ranges":[{"type":"WEIRD","events":[{"introduced":"0"}]}]}]}"#
-        .to_string();
+            .to_string();
     let z = zip(&[
         ("PYSEC-1.json", osv("PYSEC-1", "Django", "2.2", "2.2.4")),
         ("PYSEC-BAD-1.json", bad_version),
@@ -66,7 +67,11 @@ fn malformed_records_are_reported_by_id_and_the_rest_imports() {
     let mut ids: Vec<&str> = src.skipped.iter().map(|e| e.record.as_str()).collect();
     ids.sort();
     assert_eq!(ids, ["PYSEC-BAD-1", "PYSEC-BAD-2"], "{:?}", src.skipped);
-    assert!(src.skipped.iter().any(|e| e.reason.contains("not..a..version")));
+    assert!(
+        src.skipped
+            .iter()
+            .any(|e| e.reason.contains("not..a..version"))
+    );
     assert!(src.skipped.iter().any(|e| e.reason.contains("WEIRD")));
 
     let store = Store::open(&db).unwrap();
@@ -75,7 +80,10 @@ fn malformed_records_are_reported_by_id_and_the_rest_imports() {
     assert_eq!(hits[0].id, "PYSEC-1");
     // Names are looked up in their normalised form.
     assert_eq!(store.advisories_for("PyPI", "DJANGO").unwrap().len(), 1);
-    assert_eq!(store.advisories_by_id("CVE-PYSEC-3").unwrap()[0].id, "PYSEC-3");
+    assert_eq!(
+        store.advisories_by_id("CVE-PYSEC-3").unwrap()[0].id,
+        "PYSEC-3"
+    );
     let status = store.status().unwrap();
     assert_eq!(status.sources[0].records, 2);
     assert_eq!(status.sources[0].skipped, 2);
@@ -121,7 +129,11 @@ fn failed_import_leaves_the_previous_database_untouched() {
     import(&db, &inputs(&[&first]), &ImportOptions::default()).unwrap();
     let before = std::fs::read(db.join(DB_FILE)).unwrap();
 
-    let garbage = write(d.path(), "b/PyPI-all.zip", b"PK\x03\x04 definitely not a zip");
+    let garbage = write(
+        d.path(),
+        "b/PyPI-all.zip",
+        b"PK\x03\x04 definitely not a zip",
+    );
     let err = import(&db, &inputs(&[&garbage]), &ImportOptions::default()).unwrap_err();
     assert!(matches!(err, Error::Nothing(_)), "{err}");
     assert_eq!(std::fs::read(db.join(DB_FILE)).unwrap(), before);
@@ -152,7 +164,12 @@ fn reimport_replaces_a_source_and_keeps_the_others() {
         "debian/DSA/list",
         b"[08 Feb 2023] DSA-5343-1 openssl - security update\n\t{CVE-2022-4304}\n\t[bullseye] - openssl 1.1.1n-0+deb11u4\n",
     );
-    import(&db, &inputs(&[&pypi1, &d.path().join("debian")]), &ImportOptions::default()).unwrap();
+    import(
+        &db,
+        &inputs(&[&pypi1, &d.path().join("debian")]),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     let pypi2 = write(
         d.path(),
         "2/PyPI-all.zip",
@@ -187,7 +204,11 @@ fn shared_feeds_import() {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
     let vulndb = shared.join("vulndb");
-    assert!(vulndb.is_dir(), "shared feeds missing at {}", vulndb.display());
+    assert!(
+        vulndb.is_dir(),
+        "shared feeds missing at {}",
+        vulndb.display()
+    );
     let d = tempfile::tempdir().unwrap();
     let report = import(
         d.path(),
@@ -255,8 +276,10 @@ fn serve(root: PathBuf) -> String {
                     r.extend(body);
                     r
                 }
-                Err(_) => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                    .to_vec(),
+                Err(_) => {
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        .to_vec()
+                }
             };
             let _ = s.write_all(&resp);
         }
@@ -296,7 +319,13 @@ fn update_downloads_from_a_mirror_and_failure_keeps_the_old_database() {
     assert_eq!(names, ["alpine/v3.18/main", "debian/DSA", "osv/PyPI"]);
     let store = Store::open(&db).unwrap();
     assert_eq!(store.advisories_for("PyPI", "django").unwrap().len(), 1);
-    assert_eq!(store.advisories_for("Alpine:v3.18", "openssl").unwrap().len(), 1);
+    assert_eq!(
+        store
+            .advisories_for("Alpine:v3.18", "openssl")
+            .unwrap()
+            .len(),
+        1
+    );
     let status = store.status().unwrap();
     assert!(
         status
