@@ -2,6 +2,10 @@
 //! `drydock db import`, the sample images scanned with `drydock image`, and
 //! the findings compared with the truth files, exactly.
 
+#[path = "../../drydock-report/tests/common/mod.rs"]
+#[allow(dead_code)]
+mod common;
+
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -610,6 +614,7 @@ fn sarif_and_cyclonedx_carry_the_conventions() {
     ]);
     ok(&out);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::check_sarif(&sarif).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 52);
@@ -641,6 +646,7 @@ fn sarif_and_cyclonedx_carry_the_conventions() {
     ]);
     ok(&out);
     let bom: Value = serde_json::from_slice(&out.stdout).unwrap();
+    common::check_cyclonedx(&bom).unwrap();
     let vs = bom["vulnerabilities"].as_array().unwrap();
     assert_eq!(vs.len(), 52);
     let v = vs.iter().find(|v| v["id"] == "PYSEC-2019-10").unwrap();
@@ -754,4 +760,55 @@ fn killed_import_leaves_a_whole_database() {
         .filter(|n| n.contains(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Alpine packages are matched by origin in their branch's secdb, with apk
+/// version order (`-r2` < `-r3`).
+#[test]
+fn alpine_rootfs_against_the_shared_secdb() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("rootfs");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::create_dir_all(root.join("lib/apk/db")).unwrap();
+    std::fs::write(
+        root.join("etc/os-release"),
+        "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.11.3\nPRETTY_NAME=\"Alpine Linux v3.11\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("lib/apk/db/installed"),
+        "P:libcrypto1.1\nV:1.1.1d-r2\nA:x86_64\no:openssl\nL:OpenSSL\n\n\
+         P:musl\nV:1.1.24-r0\nA:x86_64\no:musl\nL:MIT\n\n",
+    )
+    .unwrap();
+    let dbdir = db("alpine", &["alpine"]);
+    let (report, _) = scan(root.to_str().unwrap(), &dbdir, &[]);
+    let got: BTreeSet<(String, String)> = vulns(&report)
+        .iter()
+        .map(|v| {
+            (
+                v["package"]["name"].as_str().unwrap().to_owned(),
+                v["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // openssl 1.1.1d-r3 fixed CVE-2019-1551; r1 fixed three older ones.
+    assert!(
+        got.contains(&("libcrypto1.1".into(), "CVE-2019-1551".into())),
+        "{got:?}"
+    );
+    for older in ["CVE-2019-1547", "CVE-2019-1549", "CVE-2019-1563"] {
+        assert!(
+            !got.contains(&("libcrypto1.1".into(), older.into())),
+            "{got:?}"
+        );
+    }
+    // musl 1.1.24 is past every listed fix.
+    assert!(!got.iter().any(|(p, _)| p == "musl"), "{got:?}");
+    let v = vulns(&report)
+        .iter()
+        .find(|v| v["id"] == "CVE-2019-1551")
+        .unwrap();
+    assert_eq!(v["feed"], "Alpine:v3.11");
+    assert_eq!(v["fixed_versions"][0], "1.1.1d-r3");
 }

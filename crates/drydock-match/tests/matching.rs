@@ -291,3 +291,59 @@ fn os_owned_files_are_left_to_the_distribution_feed() {
     let inv = inventory(debian("12", "bookworm"), vec![owned]);
     assert_eq!(m.match_inventory(&inv).unwrap().vulnerabilities.len(), 1);
 }
+
+#[test]
+fn tracker_json_export_gives_fix_states_and_urgency() {
+    let json = r#"{
+      "openssl": {
+        "CVE-2023-0286": {
+          "description": "X.400 address type confusion in X.509 GeneralName",
+          "scope": "remote",
+          "releases": {
+            "bullseye": {"status": "resolved", "repositories": {"bullseye": "1.1.1n-0+deb11u3"},
+                         "fixed_version": "1.1.1n-0+deb11u4", "urgency": "high"},
+            "bookworm": {"status": "resolved", "repositories": {"bookworm": "3.0.8-1"},
+                         "fixed_version": "3.0.8-1", "urgency": "not yet assigned"}
+          }
+        },
+        "CVE-2023-1111": {
+          "description": "An issue postponed to a point release",
+          "releases": {
+            "bullseye": {"status": "open", "repositories": {"bullseye": "1.1.1n-0+deb11u3"},
+                         "urgency": "low", "nodsa": "Minor issue", "nodsa_reason": "postponed"}
+          }
+        },
+        "CVE-2023-2222": {
+          "description": "Not affecting bullseye",
+          "releases": {
+            "bullseye": {"status": "resolved", "repositories": {"bullseye": "1.1.1n-0+deb11u3"},
+                         "fixed_version": "0", "urgency": "unimportant"}
+          }
+        }
+      }
+    }"#;
+    let (_d, m) = matcher(&[("tracker.json", json)]);
+    let found = m
+        .match_inventory(&inventory(
+            debian("11", "bullseye"),
+            vec![deb(
+                "openssl",
+                "1.1.1n-0+deb11u3",
+                Some(("openssl", "1.1.1n-0+deb11u3")),
+            )],
+        ))
+        .unwrap();
+    let by = |id: &str| found.vulnerabilities.iter().find(|v| v.id == id);
+    let fixed = by("CVE-2023-0286").expect("fixed in bullseye");
+    assert_eq!(fixed.fix_state, FixState::Fixed);
+    assert_eq!(fixed.severity, Severity::High);
+    assert_eq!(fixed.severity_source.as_deref(), Some("Debian:11 urgency"));
+    let postponed = by("CVE-2023-1111").expect("open in bullseye");
+    assert_eq!(postponed.fix_state, FixState::Deferred);
+    assert_eq!(postponed.severity, Severity::Low);
+    assert!(
+        by("CVE-2023-2222").is_none(),
+        "fixed_version 0: not affected"
+    );
+    assert_eq!(found.vulnerabilities.len(), 2);
+}
