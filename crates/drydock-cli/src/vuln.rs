@@ -273,10 +273,14 @@ fn is_sbom_file(p: &Path) -> bool {
         .is_some_and(|b| *b == b'{')
 }
 
-/// One SBOM's result.
+/// One SBOM's result. With `--output-dir` the report is written as soon as
+/// it is ready and not kept, so memory stays flat however many SBOMs are
+/// rescanned.
 struct Rescanned {
-    path: PathBuf,
-    report: ScanReport,
+    report: Option<ScanReport>,
+    findings: usize,
+    failed: bool,
+    warnings: Vec<String>,
 }
 
 pub fn sbom_scan(args: SbomScanArgs) -> Result<ExitCode> {
@@ -288,12 +292,17 @@ pub fn sbom_scan(args: SbomScanArgs) -> Result<ExitCode> {
     if many && args.output_dir.is_none() && !matches!(format, Format::Table | Format::Json) {
         bail!("several SBOMs in {format} need --output-dir (one report per SBOM)");
     }
+    if let Some(dir) = &args.output_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+    }
     let policy = Policy::load(&args.vuln)?;
     let (matcher, stale) = open_matcher(&args.vuln)?;
     let started = std::time::Instant::now();
     let created = crate::now_rfc3339();
-    // Every SBOM is independent; the matcher's cache is shared, so each
-    // package name is read from the database once for the whole batch.
+    // Every SBOM is independent; the matcher's caches are shared, so each
+    // package name is read from the database, and each version evaluated,
+    // once for the whole batch.
     let results: Vec<Result<Rescanned>> = args
         .sboms
         .par_iter()
@@ -301,6 +310,7 @@ pub fn sbom_scan(args: SbomScanArgs) -> Result<ExitCode> {
             let bytes =
                 std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
             let loaded = drydock_sbom::read_sbom(&bytes, &path.display().to_string())?;
+            drop(bytes);
             let matches = matcher.match_inventory(&loaded.inventory)?;
             let mut findings = matches.vulnerabilities;
             let mut warnings: Vec<String> = stale.iter().cloned().collect();
@@ -318,64 +328,60 @@ pub fn sbom_scan(args: SbomScanArgs) -> Result<ExitCode> {
                 warnings,
                 created.clone(),
             );
-            Ok(Rescanned {
-                path: path.clone(),
-                report,
-            })
+            let mut done = Rescanned {
+                findings: report.vulnerabilities.len(),
+                failed: gate_failed(&report.vulnerabilities),
+                warnings: if many {
+                    Vec::new()
+                } else {
+                    report.warnings.clone()
+                },
+                report: None,
+            };
+            match &args.output_dir {
+                Some(dir) => {
+                    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("sbom");
+                    let out = dir.join(format!("{stem}.{}", extension(format)));
+                    crate::write_report_with(&report, format, &FINDINGS_ONLY, Some(&out))?;
+                }
+                None => done.report = Some(report),
+            }
+            Ok(done)
         })
         .collect();
-    let mut reports = Vec::with_capacity(results.len());
+    let mut done = Vec::with_capacity(results.len());
     for r in results {
-        reports.push(r?);
+        done.push(r?);
     }
-    let failed = reports
-        .iter()
-        .any(|r| gate_failed(&r.report.vulnerabilities));
+    let failed = done.iter().any(|r| r.failed);
     if !args.out.quiet {
-        if !many {
-            for w in reports.iter().flat_map(|r| &r.report.warnings) {
-                eprintln!("warning: {w}");
-            }
+        for w in done.iter().flat_map(|r| &r.warnings) {
+            eprintln!("warning: {w}");
         }
-        let total: usize = reports.iter().map(|r| r.report.vulnerabilities.len()).sum();
+        let total: usize = done.iter().map(|r| r.findings).sum();
         eprintln!(
             "rescanned {} SBOM(s) in {:.2} s: {total} finding(s)",
-            reports.len(),
+            done.len(),
             started.elapsed().as_secs_f64()
         );
     }
-    if let Some(dir) = &args.output_dir {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create `{}`", dir.display()))?;
-        for r in &reports {
-            let stem = r
-                .path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("sbom");
-            let out = dir.join(format!("{stem}.{}", extension(format)));
-            crate::write_report_with(&r.report, format, &FINDINGS_ONLY, Some(&out))?;
-        }
+    let reports: Vec<ScanReport> = done.into_iter().filter_map(|r| r.report).collect();
+    if args.output_dir.is_some() {
+        // Written already.
     } else if !many {
         if let Some(r) = reports.first() {
-            crate::write_report_with(
-                &r.report,
-                format,
-                &FINDINGS_ONLY,
-                args.out.output.as_deref(),
-            )?;
+            crate::write_report_with(r, format, &FINDINGS_ONLY, args.out.output.as_deref())?;
         }
     } else if format == Format::Json {
-        let all: Vec<&ScanReport> = reports.iter().map(|r| &r.report).collect();
         crate::write_text(
-            &(serde_json::to_string_pretty(&all)? + "\n"),
+            &(serde_json::to_string_pretty(&reports)? + "\n"),
             args.out.output.as_deref(),
         )?;
     } else {
         let mut text = String::new();
         for r in &reports {
             let mut buf = Vec::new();
-            drydock_report::render_with(&r.report, format, &FINDINGS_ONLY, &mut buf)?;
+            drydock_report::render_with(r, format, &FINDINGS_ONLY, &mut buf)?;
             text.push_str(&String::from_utf8_lossy(&buf));
             text.push('\n');
         }

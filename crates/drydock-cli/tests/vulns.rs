@@ -3,7 +3,6 @@
 //! the findings compared with the truth files, exactly.
 
 #[path = "../../drydock-report/tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::collections::BTreeSet;

@@ -62,12 +62,20 @@ struct Query {
 
 type Cached = Arc<[Arc<Advisory>]>;
 
+/// Findings of one `(ecosystem, name, version)`, before they are tied to a
+/// package.
+struct Prepared {
+    vulnerabilities: Vec<Vulnerability>,
+    errors: Vec<(String, String)>,
+}
+
 /// Matches inventories against a [`Store`]. Lookups are cached, so matching
 /// many inventories (a rescan of stored SBOMs) touches each package name in
 /// the database once. Safe to share between threads.
 pub struct Matcher {
     store: Mutex<Store>,
     cache: RwLock<HashMap<(String, String), Cached>>,
+    prepared: RwLock<HashMap<(String, String, String), Arc<Prepared>>>,
     ecosystems: BTreeSet<String>,
 }
 
@@ -86,6 +94,7 @@ impl Matcher {
         Ok(Self {
             store: Mutex::new(store),
             cache: RwLock::new(HashMap::new()),
+            prepared: RwLock::new(HashMap::new()),
             ecosystems,
         })
     }
@@ -159,14 +168,19 @@ impl Matcher {
                     .or_default() += 1;
                 continue;
             }
-            let advisories = self.lookup(&q.ecosystem, &q.name)?;
-            for adv in advisories.iter() {
-                if adv.withdrawn.is_some() {
-                    continue;
-                }
-                if let Some(v) = self.match_one(pkg, &q, adv, &mut range_errors) {
-                    out.vulnerabilities.push(v);
-                }
+            let prepared = self.prepared(pkg, &q)?;
+            range_errors.extend(prepared.errors.iter().cloned());
+            let via = if q.name != pkg.name || q.version != pkg.version {
+                format!(" (source package {} {})", q.name, q.version)
+            } else {
+                String::new()
+            };
+            let package = PackageRef::of(pkg);
+            for template in &prepared.vulnerabilities {
+                let mut v = template.clone();
+                v.package = package.clone();
+                v.reason.push_str(&via);
+                out.vulnerabilities.push(v);
             }
         }
         // One unreadable version fails every advisory of its package: say it
@@ -191,11 +205,6 @@ impl Matcher {
                 "the advisory database has no {eco} records: {n} {eco} package(s) were not checked"
             ));
         }
-        for v in &mut out.vulnerabilities {
-            if v.severity == drydock_findings::Severity::Unknown {
-                self.enrich(v)?;
-            }
-        }
         dedup(&mut out.vulnerabilities);
         out.vulnerabilities.sort_by(|a, b| {
             (&a.package.purl, &a.package.path, &a.id).cmp(&(
@@ -207,6 +216,38 @@ impl Matcher {
         out.warnings.sort();
         out.warnings.dedup();
         Ok(out)
+    }
+
+    /// The findings for one `(ecosystem, name, version)`, without the
+    /// package they belong to: every package at that version gets the same
+    /// advisories, so fleets of images (and rescans of stored SBOMs) evaluate
+    /// each version's ranges once.
+    fn prepared(&self, pkg: &Package, q: &Query) -> Result<Arc<Prepared>, Error> {
+        let key = (q.ecosystem.clone(), q.name.clone(), q.version.clone());
+        if let Some(hit) = self.prepared.read().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let mut errors = Vec::new();
+        let mut vulnerabilities = Vec::new();
+        for adv in self.lookup(&q.ecosystem, &q.name)?.iter() {
+            if adv.withdrawn.is_some() {
+                continue;
+            }
+            if let Some(mut v) = self.match_one(pkg, q, adv, &mut errors) {
+                if v.severity == drydock_findings::Severity::Unknown {
+                    self.enrich(&mut v)?;
+                }
+                vulnerabilities.push(v);
+            }
+        }
+        let prepared = Arc::new(Prepared {
+            vulnerabilities,
+            errors,
+        });
+        if let Ok(mut c) = self.prepared.write() {
+            c.insert(key, prepared.clone());
+        }
+        Ok(prepared)
     }
 
     /// Advisories that rate nothing themselves (Debian's DSA list, most
@@ -305,11 +346,6 @@ impl Matcher {
                 .unwrap_or(FixState::NotFixed)
         };
         let rating = rate(adv, aff);
-        let via = if q.name != pkg.name || q.version != pkg.version {
-            format!(" (source package {} {})", q.name, q.version)
-        } else {
-            String::new()
-        };
         let mut aliases = adv.aliases.clone();
         aliases.sort();
         aliases.dedup();
@@ -331,7 +367,7 @@ impl Matcher {
             cvss: rating.cvss,
             summary: adv.summary.clone().map(|s| one_line(&s)),
             feed: q.ecosystem.clone(),
-            reason: format!("{}{via}", hit.reason),
+            reason: hit.reason,
             references,
             published: adv.published.clone(),
             suppressed: None,
