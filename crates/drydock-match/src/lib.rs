@@ -401,35 +401,75 @@ fn advisory_url(id: &str) -> Option<String> {
     })
 }
 
-/// One issue reported by several feeds on one package (a `DSA` and the
-/// tracker's `CVE` entry naming each other) is one finding: the record whose
-/// id the others list as an alias survives when they name each other, and
-/// the survivor gains the others' ids as aliases.
+/// How specific an advisory id is: a distribution's CVE-keyed record is the
+/// finest grain, then the ecosystem's own database (PYSEC, GO, RUSTSEC),
+/// then GitHub's; a DSA or DLA bundles several CVEs.
+fn grain(id: &str) -> u8 {
+    match id.split('-').next().unwrap_or("") {
+        "CVE" => 3,
+        "GHSA" => 1,
+        "DSA" | "DLA" | "DTSA" | "USN" | "RHSA" | "ALSA" => 0,
+        _ => 2,
+    }
+}
+
+/// One issue reported by several feeds on one package is one finding.
+///
+/// Finding `y` is covered by finding `x` on the same package when `y` names
+/// `x` as an alias and `x` is the finer record: a DSA naming the tracker's
+/// CVE entries, or the second of two records naming each other (PYSEC and
+/// GHSA). Covered findings are dropped and their ids join the aliases of
+/// the findings covering them. Two CVEs named by one DSA stay two findings.
 fn dedup(v: &mut Vec<Vulnerability>) {
-    v.sort_by(|a, b| {
+    let order = |a: &Vulnerability, b: &Vulnerability| {
         (&a.package.purl, &a.package.path, &a.id).cmp(&(&b.package.purl, &b.package.path, &b.id))
-    });
+    };
+    v.sort_by(order);
     // The same advisory id twice on one package (e.g. one CVE in both
     // Alpine main and community documents) is one finding.
     v.dedup_by(|b, a| a.id == b.id && a.package == b.package);
-    let mut drop = vec![false; v.len()];
-    for i in 0..v.len() {
-        for j in 0..v.len() {
-            if i == j || drop[i] || drop[j] || v[i].package != v[j].package {
-                continue;
+    let covers = |x: &Vulnerability, y: &Vulnerability| {
+        if x.package != y.package || !y.aliases.contains(&x.id) {
+            return false;
+        }
+        let mutual = x.aliases.contains(&y.id);
+        match grain(&x.id).cmp(&grain(&y.id)) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => mutual && x.id < y.id,
+            std::cmp::Ordering::Less => false,
+        }
+    };
+    let mut dropped = vec![false; v.len()];
+    let mut extra: Vec<Vec<String>> = vec![Vec::new(); v.len()];
+    // Findings of one package are adjacent after the sort: compare within
+    // each run only.
+    let mut start = 0;
+    while start < v.len() {
+        let mut end = start + 1;
+        while end < v.len() && v[end].package == v[start].package {
+            end += 1;
+        }
+        for y in start..end {
+            for x in start..end {
+                if x != y && covers(&v[x], &v[y]) {
+                    dropped[y] = true;
+                    extra[x].push(v[y].id.clone());
+                }
             }
-            // j is redundant when it and i name each other and i is the
-            // finer-grained record (a CVE rather than a DSA covering many).
-            let mutual = v[i].aliases.contains(&v[j].id) && v[j].aliases.contains(&v[i].id);
-            if mutual && v[i].id.starts_with("CVE-") && !v[j].id.starts_with("CVE-") {
-                drop[j] = true;
-            }
+        }
+        start = end;
+    }
+    for (f, more) in v.iter_mut().zip(extra) {
+        if !more.is_empty() {
+            f.aliases.extend(more);
+            f.aliases.sort();
+            f.aliases.dedup();
         }
     }
     let mut k = 0;
     v.retain(|_| {
         k += 1;
-        !drop[k - 1]
+        !dropped[k - 1]
     });
 }
 

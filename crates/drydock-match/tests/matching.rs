@@ -347,3 +347,65 @@ fn tracker_json_export_gives_fix_states_and_urgency() {
     );
     assert_eq!(found.vulnerabilities.len(), 2);
 }
+
+/// With the DSA list and the tracker's JSON export both imported (the
+/// default `db update`), a DSA and the CVEs it fixed are one set of
+/// findings: one per CVE, the DSA among the aliases.
+#[test]
+fn dsa_and_tracker_json_are_not_double_counted() {
+    let json = r#"{"openssl": {
+        "CVE-2023-0286": {"description": "x", "releases": {"bullseye": {"status": "resolved",
+            "fixed_version": "1.1.1n-0+deb11u4", "urgency": "high"}}},
+        "CVE-2022-4304": {"description": "y", "releases": {"bullseye": {"status": "resolved",
+            "fixed_version": "1.1.1n-0+deb11u4", "urgency": "medium"}}}
+    }}"#;
+    let (_d, m) = matcher(&[("DSA/list", DSA), ("tracker.json", json)]);
+    let found = m
+        .match_inventory(&inventory(
+            debian("11", "bullseye"),
+            vec![deb(
+                "libssl1.1",
+                "1.1.1n-0+deb11u3",
+                Some(("openssl", "1.1.1n-0+deb11u3")),
+            )],
+        ))
+        .unwrap();
+    let ids: Vec<&str> = found
+        .vulnerabilities
+        .iter()
+        .map(|v| v.id.as_str())
+        .collect();
+    assert_eq!(ids, ["CVE-2022-4304", "CVE-2023-0286"]);
+    for v in &found.vulnerabilities {
+        assert!(
+            v.aliases.contains(&"DSA-5343-1".to_string()),
+            "{:?}",
+            v.aliases
+        );
+    }
+}
+
+#[test]
+fn records_naming_each_other_merge_into_one() {
+    let pysec = r#"{"id":"PYSEC-2019-10","aliases":["CVE-2019-12781","GHSA-6c7v-2f49-8h26"],
+      "affected":[{"package":{"ecosystem":"PyPI","name":"django"},
+      "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"2.2"},{"fixed":"2.2.3"}]}]}]}"#;
+    let ghsa = r#"{"id":"GHSA-6c7v-2f49-8h26","aliases":["CVE-2019-12781","PYSEC-2019-10"],
+      "severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
+      "affected":[{"package":{"ecosystem":"PyPI","name":"django"},
+      "ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"2.2"},{"fixed":"2.2.3"}]}]}]}"#;
+    let (_d, m) = matcher(&[("osv/a.json", pysec), ("osv/b.json", ghsa)]);
+    let found = m
+        .match_inventory(&Inventory {
+            distro: None,
+            packages: vec![pypi("Django", "2.2.1", "/app/METADATA")],
+            unknowns: vec![],
+        })
+        .unwrap();
+    assert_eq!(found.vulnerabilities.len(), 1);
+    let v = &found.vulnerabilities[0];
+    assert_eq!(v.id, "PYSEC-2019-10");
+    assert!(v.aliases.contains(&"GHSA-6c7v-2f49-8h26".to_string()));
+    // The rating of the GHSA record carries over to the survivor.
+    assert_eq!(v.severity, Severity::High);
+}
