@@ -212,6 +212,7 @@ pub(crate) fn to_report(outcome: ScanOutcome) -> ScanReport {
         },
         inventory,
         vulnerabilities: Vec::new(),
+        secrets: Vec::new(),
         warnings,
     }
 }

@@ -427,6 +427,7 @@ fn sbom_report(
         },
         inventory,
         vulnerabilities,
+        secrets: Vec::new(),
         warnings,
     }
 }

@@ -285,6 +285,76 @@ impl Vulnerability {
     }
 }
 
+/// Where a secret was found.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum SecretLocation {
+    /// In a file of a layer, whether or not the file is still visible.
+    File {
+        /// Path inside the image, without the leading `/`; archive members
+        /// are `outer.jar!/inner/file`.
+        path: String,
+        /// The layer whose copy of the file holds the secret.
+        layer: LayerRef,
+        /// Set when a later layer deleted the file: the secret is still in
+        /// the image, in the layer above.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deleted_in_layer: Option<usize>,
+        /// Set when a later layer replaced the file with another version.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaced_in_layer: Option<usize>,
+        /// 1-based line of the match.
+        line: u32,
+        /// 1-based column (in bytes) of the match.
+        column: u32,
+    },
+    /// An `Env` entry of the image config.
+    Env {
+        /// The variable name.
+        name: String,
+    },
+    /// A label of the image config.
+    Label {
+        /// The label key.
+        name: String,
+    },
+    /// A `history[].created_by` entry of the image config (build
+    /// arguments leak there as `|1 NAME=value`).
+    History {
+        /// Position in the config's history.
+        index: usize,
+        /// The layer the step created, when it created one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        layer: Option<usize>,
+    },
+}
+
+/// A credential found in the image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Secret {
+    /// The rule that matched (`aws-access-key-id`).
+    pub rule_id: String,
+    /// Human title of the rule.
+    pub title: String,
+    /// Rule category (`cloud`, `vcs`, `private-key`…).
+    pub category: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Where it is.
+    pub location: SecretLocation,
+    /// The secret with all but a short prefix hidden, and its length.
+    pub redacted: String,
+    /// The secret itself; only filled when the user asks to reveal secrets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// Stable identity of this finding (rule, place, secret), for ignore
+    /// files and history.
+    pub fingerprint: String,
+    /// Set when a policy hid this finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -160,7 +160,7 @@ use std::fmt;
 use std::io::Write;
 use std::str::FromStr;
 
-use drydock_findings::Vulnerability;
+use drydock_findings::{Secret, Vulnerability};
 use drydock_inventory::{Distro, Inventory};
 use drydock_oci::Digest;
 use serde::{Deserialize, Serialize};
@@ -288,6 +288,10 @@ pub struct ScanReport {
     /// (marked). Empty when the vulnerability scanner did not run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vulnerabilities: Vec<Vulnerability>,
+    /// Secrets found in layers (deleted ones included), the config and the
+    /// history. Empty when the secret scanner did not run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<Secret>,
     /// Problems worth telling the user that did not stop the scan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,

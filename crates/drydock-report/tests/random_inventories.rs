@@ -375,6 +375,7 @@ prop_compose! {
             target,
             inventory,
             vulnerabilities,
+            secrets: Vec::new(),
             warnings,
         }
     }

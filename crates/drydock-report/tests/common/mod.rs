@@ -718,6 +718,7 @@ pub fn sample_report() -> ScanReport {
         },
         inventory,
         vulnerabilities,
+        secrets: Vec::new(),
         warnings: vec!["layer 2 has a whiteout for a missing file".into()],
     }
 }

@@ -375,6 +375,7 @@ pub fn rich_report() -> ScanReport {
         },
         inventory,
         vulnerabilities: Vec::new(),
+        secrets: Vec::new(),
         warnings: vec!["layer 2 has a whiteout for a missing file".into()],
     }
 }
