@@ -3,15 +3,53 @@
 
 use std::collections::{HashMap, HashSet};
 
+use drydock_findings::Vulnerability;
+use drydock_inventory::Inventory;
+use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
-use crate::{Error, ScanReport};
+use crate::{Error, ScanReport, Target, ToolInfo};
 
-/// SHA-256 of the report's JSON form. Every SBOM identifier derives from it,
-/// so the same report always yields the same serial number and namespace,
-/// and any change to the report changes them.
+/// The report as the SBOMs see it: everything but the secrets, serialized
+/// exactly as [`ScanReport`] serializes those fields.
+#[derive(Serialize)]
+struct SbomView<'a> {
+    tool: &'a ToolInfo,
+    created: &'a str,
+    target: &'a Target,
+    inventory: &'a Inventory,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    vulnerabilities: &'a [Vulnerability],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    warnings: &'a [String],
+}
+
+/// SHA-256 of the report's JSON form without its secrets. Every SBOM
+/// identifier derives from it, so the same report always yields the same
+/// serial number and namespace, and any change to what the SBOMs show
+/// changes them. Secrets are left out because no SBOM shows them: an SBOM's
+/// identity should not change with them, nor be a hash an attacker could
+/// test guessed secrets against.
 pub(crate) fn report_hash(report: &ScanReport) -> Result<[u8; 32], Error> {
-    let bytes = serde_json::to_vec(report)?;
+    // Destructured so a new report field is a compile error here until
+    // someone decides whether it belongs to the SBOMs' identity.
+    let ScanReport {
+        tool,
+        created,
+        target,
+        inventory,
+        vulnerabilities,
+        secrets: _,
+        warnings,
+    } = report;
+    let bytes = serde_json::to_vec(&SbomView {
+        tool,
+        created,
+        target,
+        inventory,
+        vulnerabilities,
+        warnings,
+    })?;
     Ok(Sha256::digest(bytes).into())
 }
 
@@ -114,6 +152,34 @@ impl Unique {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn report_hash_is_the_json_hash_without_secrets() {
+        let mut report = ScanReport {
+            created: "2024-05-01T12:00:00Z".into(),
+            target: Target::new("img", crate::TargetKind::Image),
+            warnings: vec!["w".into()],
+            ..ScanReport::default()
+        };
+        // Without secrets the view serializes exactly like the report, so
+        // documents rendered before secrets existed keep their ids.
+        let plain: [u8; 32] = Sha256::digest(serde_json::to_vec(&report).unwrap()).into();
+        assert_eq!(report_hash(&report).unwrap(), plain);
+        report.secrets.push(drydock_findings::Secret {
+            rule_id: "r".into(),
+            title: "t".into(),
+            category: "c".into(),
+            severity: drydock_findings::Severity::High,
+            location: drydock_findings::SecretLocation::Env { name: "K".into() },
+            redacted: "ab…".into(),
+            secret: Some("abcdef".into()),
+            fingerprint: "f".into(),
+            suppressed: None,
+        });
+        assert_eq!(report_hash(&report).unwrap(), plain);
+        report.warnings.clear();
+        assert_ne!(report_hash(&report).unwrap(), plain);
+    }
 
     #[test]
     fn uuid_shape_and_determinism() {

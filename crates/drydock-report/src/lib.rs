@@ -3,9 +3,10 @@
 //! A [`ScanReport`] bundles what was scanned (the [`Target`]), what was found
 //! (a [`drydock_inventory::Inventory`]), which tool made it ([`ToolInfo`]),
 //! when (`created`, injected by the caller so output is reproducible), the
-//! vulnerabilities matched against the inventory and any warnings.
-//! [`render`] writes it in one of five [`Format`]s ([`render_with`] takes
-//! [`RenderOptions`] as well):
+//! vulnerabilities matched against the inventory, the secrets found in the
+//! image and any warnings. [`render`] writes it in one of five [`Format`]s
+//! ([`render_sections`] also takes the table [`Sections`] to show,
+//! [`render_with`] the older [`RenderOptions`]):
 //!
 //! - [`Format::Table`]: aligned plain text for people, packages sorted by
 //!   ecosystem then name, then vulnerabilities grouped by package, unknowns
@@ -17,22 +18,39 @@
 //!   id: `  HIGH  CVE-2024-2961  (CVE aliases)  fixed in 2.36-9+deb12u7` or
 //!   `… no fix: wont-fix`. It closes with `52 vulnerabilities (critical 3,
 //!   high 20, …); 40 fixable; 2 suppressed`: suppressed findings are
-//!   counted there, not listed.
+//!   counted there, not listed. The secret section lists one aligned line
+//!   per secret, files first (by layer, then path and line), then `Env`,
+//!   labels and history entries: `  HIGH  aws-access-key-id
+//!   /app/.env:3  layer 1  deleted in layer 2  AKIA…(20)`, always the
+//!   redacted form (a revealed value is only in JSON and SARIF). It closes
+//!   with `4 secrets (critical 1, high 2, medium 1); 1 in deleted files; 1
+//!   suppressed`. Which sections show is the caller's choice ([`Sections`]):
+//!   by default a findings section appears when the report has findings,
+//!   and a caller that knows a scanner ran can ask for "No secrets found.".
 //! - [`Format::Json`]: the [`ScanReport`] itself, serialized with serde.
 //! - [`Format::CycloneDxJson`]: a CycloneDX 1.6 BOM, vulnerabilities in its
-//!   `vulnerabilities` array.
+//!   `vulnerabilities` array. Secrets are left out (see below).
 //! - [`Format::SpdxJson`]: an SPDX 2.3 document. SPDX 2.3 has no
 //!   vulnerability elements, so each finding is a `SECURITY`/`advisory`
 //!   external reference of its package (the image's when the inventory
 //!   lacks the package) whose locator is the advisory page and whose
 //!   `comment` holds the id, aliases, severity, fix and any suppression
 //!   (an `OTHER`/`drydock-vulnerability` reference with the percent-encoded
-//!   id as locator when no advisory URL can be made).
+//!   id as locator when no advisory URL can be made). Secrets are left out:
+//!   SPDX 2.3 has no element for them.
 //! - [`Format::Sarif`]: a SARIF 2.1.0 log of the findings, for code-scanning
 //!   dashboards.
 //!
 //! Every renderer lists vulnerabilities in one order: most severe first,
-//! then by advisory id, purl, path and layer.
+//! then by advisory id, purl, path and layer. SARIF lists secrets most
+//! severe first, then by rule id and location; the table groups them by
+//! location; JSON keeps the scanner's order.
+//!
+//! A secret's value ([`drydock_findings::Secret::secret`]) appears only when
+//! the caller filled it (the user asked to reveal secrets), and then only in
+//! JSON and in the SARIF result's `secret` property. Every other field a
+//! renderer shows (rule, title, place, `redacted`, `fingerprint`) is the
+//! scanner's and must not contain the secret.
 //!
 //! Renderers only render: they never drop, merge or judge packages. Where a
 //! format has rules the data may break (SPDX identifiers allow only
@@ -69,6 +87,15 @@
 //!   `kind`, `vector`, `score`), `summary`, `feed`, `reason`, `references`,
 //!   `published`, `suppressed` (`kind`: `"ignore-file"` or `"vex"`,
 //!   `source`, `reason`). Suppressed findings are included, marked.
+//! - `secrets` (omitted when empty): each `rule_id`, `title`, `category`,
+//!   `severity` (as for vulnerabilities), `location` (tagged by `kind`:
+//!   `"file"` with `path` (without the leading `/`; archive members as
+//!   `outer.jar!/inner/file`), `layer` (`index`, `diff_id`),
+//!   `deleted_in_layer`, `replaced_in_layer`, `line`, `column` (1-based);
+//!   `"env"` and `"label"` with `name`; `"history"` with `index` and
+//!   `layer`), `redacted`, `secret` (only when revealed), `fingerprint`,
+//!   `suppressed` (as for vulnerabilities). Suppressed secrets are
+//!   included, marked.
 //! - `warnings`: list of strings
 //!
 //! # CycloneDX properties
@@ -114,6 +141,16 @@
 //!   verdict on it; every CycloneDX state (`false_positive`, `not_affected`,
 //!   `in_triage`, …) would claim one, so drydock claims none.
 //!
+//! # CycloneDX, SPDX and secrets
+//!
+//! Neither format has a place for a leaked credential, and drydock does not
+//! invent one: no component, vulnerability, property or count stands for
+//! a secret. An SBOM describes what is in an image and is often shared
+//! widely; where an image leaks credentials belongs in the findings
+//! formats (table, JSON, SARIF). Document identifiers (serial number,
+//! namespace) are likewise derived from the report without its secrets, so
+//! they neither change with secrets nor give anyone a hash of them.
+//!
 //! # SARIF
 //!
 //! One run; `tool.driver` is drydock with one rule per advisory id (rule
@@ -142,6 +179,44 @@
 //! `target-kind`, `manifest-digest`, `config-digest`, `repo-tags`,
 //! `repo-digests`, `platform`, `os`, `layers`); warnings and unknowns are
 //! the invocation's `toolExecutionNotifications`.
+//!
+//! ## SARIF secrets
+//!
+//! One result per secret, after the vulnerabilities, suppressed ones kept
+//! as for vulnerabilities. One rule per rule id: `shortDescription` the
+//! rule's title, `properties.tags` `["secret", "security", category]` and
+//! `security-severity` mapped from the severity as above. `level` follows
+//! the severity as for vulnerabilities. The message is `<title> in <where>
+//! (<redacted>)`, plus `; deleted in layer N, still readable in layer M`
+//! (or `replaced in layer N, …`) when a later layer hid the file.
+//! `partialFingerprints["drydock/v1"]` is the secret's own fingerprint.
+//! Result properties: `layer-index`, `layer-diff-id` (from the target's
+//! layers when the finding lacks it), `deleted-in-layer`,
+//! `replaced-in-layer`, `category`, `severity`, `redacted`, `fingerprint`,
+//! and `secret` only when the value was revealed.
+//!
+//! A secret in a file is located like a vulnerability: the path under
+//! `IMAGE_ROOT`, percent-encoded, with `region.startLine` and
+//! `startColumn` (left out when unknown, i.e. 0). A path that is empty
+//! once its leading `/` is dropped names no file, and its result has no
+//! location.
+//!
+//! A secret in the image config (`Env`, a label, a history entry) is in no
+//! file. GitHub code scanning requires a non-empty
+//! `physicalLocation.artifactLocation.uri` on every result, so these still
+//! get one: the uri `image-config.json` under a second base,
+//! `IMAGE_CONFIG`, declared in `originalUriBaseIds` (only when used) with a
+//! description and no `uri` (optional there: the config is a blob, not a
+//! directory anything could be resolved against). A separate
+//! base keeps the config from posing as a file of the image (a path under
+//! `IMAGE_ROOT` would claim the image holds that file, and any path could
+//! collide with a real one), and the name is what code scanning shows next
+//! to the alert. Which entry it is goes in a `logicalLocations` entry:
+//! `name` the variable, label key or `history[3]`, `fullyQualifiedName`
+//! `config.Env[DB_PASSWORD]`, `config.Labels[key]` or `history[3]`, and
+//! `kind` `variable`, `property` or `object` (SARIF's kinds for those
+//! constructs); there is no `region`. A history entry that created a layer
+//! carries that layer's `layer-index`.
 
 #![deny(missing_docs)]
 
@@ -149,6 +224,7 @@ mod cyclonedx;
 mod ids;
 mod license;
 mod sarif;
+mod secrets;
 mod spdx;
 mod spdx_ids;
 mod table;
@@ -386,13 +462,19 @@ pub enum Error {
 }
 
 /// Choices that change what a rendering shows, not what it means.
+///
+/// Kept as it was before the table had more than two sections, so existing
+/// callers compile unchanged; it maps onto [`Sections`] (see
+/// [`RenderOptions::sections`]), which says per section what to show and is
+/// what [`render_sections`] takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Table only: list every package. The package list is the table's SBOM
     /// view; a vulnerability scan shows only its findings by turning this
     /// off. The vulnerability section appears whenever the report has
     /// findings, and always when the package list is off (saying "No
-    /// vulnerabilities found." if there are none). Machine formats always
+    /// vulnerabilities found." if there are none). The secret section
+    /// appears whenever the report has secrets. Machine formats always
     /// carry everything.
     pub show_packages: bool,
 }
@@ -403,6 +485,90 @@ impl Default for RenderOptions {
         Self {
             show_packages: true,
         }
+    }
+}
+
+impl RenderOptions {
+    /// The table sections these options stand for: [`Sections::DEFAULT`]
+    /// with the package list on, [`Sections::findings`]`(true, false)` with
+    /// it off, except that secrets still show when the report has any.
+    pub const fn sections(&self) -> Sections {
+        if self.show_packages {
+            Sections::DEFAULT
+        } else {
+            Sections {
+                packages: Show::Never,
+                vulnerabilities: Show::Always,
+                secrets: Show::IfAny,
+            }
+        }
+    }
+}
+
+impl From<RenderOptions> for Sections {
+    fn from(o: RenderOptions) -> Self {
+        o.sections()
+    }
+}
+
+/// When the table shows a section.
+///
+/// A report cannot tell "the scanner ran and found nothing" from "the
+/// scanner did not run" (both are an empty list), so only the caller, who
+/// knows which scanners ran, can ask for a "No … found." line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Show {
+    /// Never.
+    Never,
+    /// When the report has entries for it, suppressed findings included
+    /// (the section then only counts them).
+    #[default]
+    IfAny,
+    /// Always, saying "No packages found." (or vulnerabilities, secrets)
+    /// when there is nothing to list.
+    Always,
+}
+
+/// Which sections the table shows. Machine formats always carry
+/// everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sections {
+    /// The package list (the table's SBOM view).
+    pub packages: Show,
+    /// Vulnerabilities, grouped by package.
+    pub vulnerabilities: Show,
+    /// Secrets, grouped by location.
+    pub secrets: Show,
+}
+
+impl Sections {
+    /// What [`render`] shows: every package (or "No packages found."),
+    /// then vulnerabilities and secrets when the report has any.
+    pub const DEFAULT: Self = Self {
+        packages: Show::Always,
+        vulnerabilities: Show::IfAny,
+        secrets: Show::IfAny,
+    };
+
+    /// A findings view: no package list, and a section, "No … found." when
+    /// empty, for each scanner that ran (the others' sections are left
+    /// out).
+    pub const fn findings(vulnerabilities: bool, secrets: bool) -> Self {
+        const fn ran(yes: bool) -> Show {
+            if yes { Show::Always } else { Show::Never }
+        }
+        Self {
+            packages: Show::Never,
+            vulnerabilities: ran(vulnerabilities),
+            secrets: ran(secrets),
+        }
+    }
+}
+
+impl Default for Sections {
+    /// [`Sections::DEFAULT`].
+    fn default() -> Self {
+        Self::DEFAULT
     }
 }
 
@@ -424,8 +590,21 @@ pub fn render_with(
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
+    render_sections(report, format, &options.sections(), out)
+}
+
+/// Renders `report` as `format` into `out`, the table showing the
+/// `sections` asked for.
+///
+/// Like [`render`], builds the whole document before writing any of it.
+pub fn render_sections(
+    report: &ScanReport,
+    format: Format,
+    sections: &Sections,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let bytes = match format {
-        Format::Table => table::render(report, options).into_bytes(),
+        Format::Table => table::render(report, sections).into_bytes(),
         Format::Json => to_json(report)?,
         Format::CycloneDxJson => to_json(&cyclonedx::build(report)?)?,
         Format::SpdxJson => to_json(&spdx::build(report)?)?,

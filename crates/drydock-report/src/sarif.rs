@@ -4,18 +4,22 @@
 //! Every kind of finding is first turned into a [`SarifResult`], and
 //! [`log`] turns a list of them into the log: it collects the rules, adds
 //! layer properties and fingerprints, and describes the image once in the
-//! run. Vulnerabilities are one producer ([`vulnerability_results`]);
-//! secrets, malware and misconfiguration findings will be others, so none
-//! of the log's shape depends on what a finding is.
+//! run. Vulnerabilities are one producer ([`vulnerability_results`]),
+//! secrets another ([`secret_results`]); malware and misconfiguration
+//! findings will be more, so none of the log's shape depends on what a
+//! finding is.
 
 use std::collections::{BTreeMap, HashMap};
 
-use drydock_findings::{Severity, SuppressionKind, Vulnerability};
+use drydock_findings::{
+    Secret, SecretLocation, Severity, Suppression, SuppressionKind, Vulnerability,
+};
 use drydock_inventory::LayerRef;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
 
+use crate::secrets;
 use crate::vulns::{self, package_path};
 use crate::{Error, ScanReport, time};
 
@@ -23,6 +27,12 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The base every in-image artifact URI is relative to: the root of the
 /// image's merged filesystem.
 const IMAGE_ROOT: &str = "IMAGE_ROOT";
+/// The base of findings in the image config (`Env`, labels, history):
+/// not part of the image's filesystem, so not under [`IMAGE_ROOT`].
+const IMAGE_CONFIG: &str = "IMAGE_CONFIG";
+/// The artifact URI, relative to [`IMAGE_CONFIG`], that stands for the
+/// image config JSON.
+const IMAGE_CONFIG_URI: &str = "image-config.json";
 /// Key of the fingerprint in `partialFingerprints`; the version changes if
 /// what goes into the hash ever does, so consumers do not mistake old and
 /// new fingerprints for different results.
@@ -70,9 +80,29 @@ pub(crate) enum ArtifactUri {
     InImage(String),
     /// An already valid absolute URI (a purl), for findings with no file.
     Absolute(String),
+    /// The image config JSON, for findings in `Env`, labels or history.
+    ImageConfig,
 }
 
-/// The logical thing a finding is about (a package).
+/// Where in the artifact a finding is; SARIF lines and columns are 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Region {
+    pub(crate) start_line: u32,
+    pub(crate) start_column: Option<u32>,
+}
+
+impl Region {
+    /// The region of a 1-based line and column; `None` without a line (0),
+    /// as SARIF has no region of only a column.
+    pub(crate) fn at(line: u32, column: u32) -> Option<Self> {
+        (line >= 1).then_some(Self {
+            start_line: line,
+            start_column: (column >= 1).then_some(column),
+        })
+    }
+}
+
+/// The logical thing a finding is about (a package, a config entry).
 #[derive(Debug, Clone)]
 pub(crate) struct Logical {
     pub(crate) name: String,
@@ -95,6 +125,8 @@ pub(crate) struct SarifResult {
     pub(crate) level: Level,
     pub(crate) message: String,
     pub(crate) uri: Option<ArtifactUri>,
+    /// Only used with a `uri`.
+    pub(crate) region: Option<Region>,
     pub(crate) logical: Option<Logical>,
     /// Becomes the `layer-index` and `layer-diff-id` properties.
     pub(crate) layer: Option<LayerRef>,
@@ -198,7 +230,10 @@ struct Notification {
 
 #[derive(Serialize)]
 struct BaseUri {
-    uri: &'static str,
+    /// Absent for a base with no location anyone could resolve (the image
+    /// config is a JSON blob, not a directory).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<&'static str>,
     description: Text,
 }
 
@@ -231,6 +266,16 @@ struct LocationOut {
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<RegionOut>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RegionOut {
+    start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -261,7 +306,9 @@ struct SuppressionOut {
 
 /// The SARIF log of every finding in the report.
 pub(crate) fn build(report: &ScanReport) -> Result<impl Serialize, Error> {
-    log(report, vulnerability_results(report))
+    let mut results = vulnerability_results(report);
+    results.extend(secret_results(report));
+    log(report, results)
 }
 
 /// Turns results of any kind into one SARIF log with one run describing the
@@ -270,6 +317,9 @@ pub(crate) fn log(report: &ScanReport, results: Vec<SarifResult>) -> Result<impl
     let end_time_utc = time::normalize_utc(&report.created)
         .ok_or_else(|| Error::InvalidTimestamp(report.created.clone()))?;
 
+    let uses_config = results
+        .iter()
+        .any(|r| matches!(r.uri, Some(ArtifactUri::ImageConfig)));
     let mut rules: Vec<RuleOut> = Vec::new();
     let mut rule_index: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::with_capacity(results.len());
@@ -325,17 +375,37 @@ pub(crate) fn log(report: &ScanReport, results: Vec<SarifResult>) -> Result<impl
                 end_time_utc,
                 tool_execution_notifications: notifications,
             }],
-            original_uri_base_ids: BTreeMap::from([(
-                IMAGE_ROOT,
-                BaseUri {
-                    uri: "file:///",
-                    description: text("The root of the scanned image's filesystem"),
-                },
-            )]),
+            original_uri_base_ids: base_uris(uses_config),
             results: out,
             properties: run_properties(report),
         }],
     })
+}
+
+/// `IMAGE_ROOT` always (existing consumers rely on it), `IMAGE_CONFIG` only
+/// when a result is located in the config.
+fn base_uris(with_config: bool) -> BTreeMap<&'static str, BaseUri> {
+    let mut m = BTreeMap::from([(
+        IMAGE_ROOT,
+        BaseUri {
+            uri: Some("file:///"),
+            description: text("The root of the scanned image's filesystem"),
+        },
+    )]);
+    if with_config {
+        m.insert(
+            IMAGE_CONFIG,
+            BaseUri {
+                uri: None,
+                description: text(format!(
+                    "The scanned image's config (config-digest in the run properties), \
+                     not a file of the image: {IMAGE_CONFIG_URI} stands for the config JSON \
+                     and logical locations name the entry"
+                )),
+            },
+        );
+    }
+    m
 }
 
 fn rule_out(r: Rule) -> RuleOut {
@@ -361,6 +431,14 @@ fn result_out(r: SarifResult, rule_index: usize) -> ResultOut {
             uri,
             uri_base_id: None,
         }),
+        ArtifactUri::ImageConfig => Some(ArtifactLocation {
+            uri: IMAGE_CONFIG_URI.to_owned(),
+            uri_base_id: Some(IMAGE_CONFIG),
+        }),
+    });
+    let region = r.region.map(|g| RegionOut {
+        start_line: g.start_line,
+        start_column: g.start_column,
     });
     let logical: Vec<LogicalOut> = r
         .logical
@@ -375,8 +453,10 @@ fn result_out(r: SarifResult, rule_index: usize) -> ResultOut {
         Vec::new()
     } else {
         vec![LocationOut {
-            physical_location: physical
-                .map(|artifact_location| PhysicalLocation { artifact_location }),
+            physical_location: physical.map(|artifact_location| PhysicalLocation {
+                artifact_location,
+                region,
+            }),
             logical_locations: logical,
         }]
     };
@@ -537,36 +617,164 @@ fn vulnerability_result(v: &Vulnerability) -> SarifResult {
     }
     props.insert("feed".into(), json!(v.feed));
 
-    let suppression = v.suppressed.as_ref().map(|s| {
-        let kind = match s.kind {
-            SuppressionKind::IgnoreFile => "ignore-file",
-            SuppressionKind::Vex => "vex",
-        };
-        let justification = s
-            .reason
-            .clone()
-            .filter(|r| !r.trim().is_empty())
-            .unwrap_or_else(|| format!("suppressed by {kind} {}", s.source));
-        let mut props = Map::new();
-        props.insert("suppressed-by".into(), json!(kind));
-        props.insert("source".into(), json!(s.source));
-        SarifSuppression {
-            justification,
-            properties: props,
-        }
-    });
+    let suppression = v.suppressed.as_ref().map(suppression);
 
     SarifResult {
         rule,
         level: Level::of(v.severity),
         message: vulnerability_message(v),
         uri,
+        region: None,
         logical: Some(logical),
         layer: Some(p.layer.clone()),
         properties: props,
         fingerprint: fingerprint(&[&v.id, &p.purl, path.unwrap_or("")]),
         suppression,
     }
+}
+
+/// An ignore-file or VEX suppression as SARIF records it: the reason as
+/// justification, what suppressed it in properties.
+fn suppression(s: &Suppression) -> SarifSuppression {
+    let kind = match s.kind {
+        SuppressionKind::IgnoreFile => "ignore-file",
+        SuppressionKind::Vex => "vex",
+    };
+    let justification = s
+        .reason
+        .clone()
+        .filter(|r| !r.trim().is_empty())
+        .unwrap_or_else(|| format!("suppressed by {kind} {}", s.source));
+    let mut props = Map::new();
+    props.insert("suppressed-by".into(), json!(kind));
+    props.insert("source".into(), json!(s.source));
+    SarifSuppression {
+        justification,
+        properties: props,
+    }
+}
+
+/// One result per secret, most severe first, suppressed ones included.
+pub(crate) fn secret_results(report: &ScanReport) -> Vec<SarifResult> {
+    secrets::sorted(&report.secrets)
+        .into_iter()
+        .map(|s| secret_result(s, report))
+        .collect()
+}
+
+fn secret_result(s: &Secret, report: &ScanReport) -> SarifResult {
+    let mut tags = vec!["secret", "security"];
+    let category = s.category.trim();
+    // `tags` must hold unique strings.
+    if !category.is_empty() && !tags.contains(&category) {
+        tags.push(category);
+    }
+    let mut rule_props = Map::new();
+    rule_props.insert(
+        "security-severity".into(),
+        json!(format!("{:.1}", mapped_security_severity(s.severity))),
+    );
+    rule_props.insert("tags".into(), json!(tags));
+    let rule = Rule {
+        id: s.rule_id.clone(),
+        short_description: secrets::title(s).to_owned(),
+        full_description: None,
+        help: Some(format!(
+            "Secret rule {} ({}). Rotate the credential and rebuild the image without it: \
+             deleting or overwriting the file in a later layer leaves it readable in the \
+             layer that added it.",
+            s.rule_id,
+            if category.is_empty() {
+                "secret"
+            } else {
+                category
+            }
+        )),
+        help_uri: None,
+        level: Level::of(s.severity),
+        properties: rule_props,
+    };
+
+    let (uri, region, logical) = match &s.location {
+        SecretLocation::File {
+            path, line, column, ..
+        } => (
+            Some(ArtifactUri::InImage(path.clone())),
+            Region::at(*line, *column),
+            None,
+        ),
+        config => {
+            let (name, kind) = match config {
+                SecretLocation::Env { name } => (name.clone(), "variable"),
+                SecretLocation::Label { name } => (name.clone(), "property"),
+                SecretLocation::History { index, .. } => (format!("history[{index}]"), "object"),
+                SecretLocation::File { .. } => (String::new(), "object"),
+            };
+            let logical = Logical {
+                name,
+                fully_qualified_name: secrets::config_name(config),
+                kind,
+            };
+            (Some(ArtifactUri::ImageConfig), None, Some(logical))
+        }
+    };
+
+    let mut props = Map::new();
+    if let SecretLocation::File {
+        deleted_in_layer,
+        replaced_in_layer,
+        ..
+    } = &s.location
+    {
+        if let Some(d) = deleted_in_layer {
+            props.insert("deleted-in-layer".into(), json!(d));
+        }
+        if let Some(r) = replaced_in_layer {
+            props.insert("replaced-in-layer".into(), json!(r));
+        }
+    }
+    props.insert("category".into(), json!(s.category));
+    props.insert("severity".into(), json!(s.severity.as_str()));
+    props.insert("redacted".into(), json!(s.redacted));
+    props.insert("fingerprint".into(), json!(s.fingerprint));
+    // Only ever here, and only when the user asked to reveal secrets.
+    if let Some(value) = &s.secret {
+        props.insert("secret".into(), json!(value));
+    }
+
+    let place = secrets::place(&s.location);
+    let fingerprint = if s.fingerprint.trim().is_empty() {
+        fingerprint(&["secret", &s.rule_id, &place])
+    } else {
+        s.fingerprint.clone()
+    };
+    let layer = secrets::layer(&s.location, &report.target);
+    SarifResult {
+        rule,
+        level: Level::of(s.severity),
+        message: secret_message(s, &place, layer.as_ref().map(|l| l.index)),
+        uri,
+        region,
+        logical,
+        layer,
+        properties: props,
+        fingerprint,
+        suppression: s.suppressed.as_ref().map(suppression),
+    }
+}
+
+/// `AWS access key ID in /app/.env:3 (AKIA…(20)); deleted in layer 2, still
+/// readable in layer 1`. Never the secret itself.
+fn secret_message(s: &Secret, place: &str, layer: Option<usize>) -> String {
+    let mut m = format!("{} in {place}", secrets::title(s));
+    let redacted = s.redacted.trim();
+    if !redacted.is_empty() {
+        m.push_str(&format!(" ({redacted})"));
+    }
+    if let (Some(hidden), Some(layer)) = (secrets::hidden_by(&s.location), layer) {
+        m.push_str(&format!("; {hidden}, still readable in layer {layer}"));
+    }
+    m
 }
 
 /// `django 2.2.1: PYSEC-2019-10 (CVE-2019-12308) HIGH, fixed in 2.2.2. reason`

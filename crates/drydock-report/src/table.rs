@@ -4,11 +4,11 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use drydock_findings::{Severity, Vulnerability};
+use drydock_findings::{Secret, SecretLocation, Severity, Vulnerability};
 use drydock_inventory::{Ecosystem, Package};
 
-use crate::vulns;
-use crate::{RenderOptions, ScanReport, TargetKind};
+use crate::{ScanReport, Sections, Show, TargetKind};
+use crate::{secrets, vulns};
 
 const COLUMNS: [&str; 6] = ["NAME", "VERSION", "TYPE", "SOURCE", "LAYER", "PATH"];
 /// Widest a padded column may get, in characters; longer cells are cut with
@@ -19,15 +19,28 @@ const MAX_LINE: usize = 200;
 
 /// Widest the advisory id and alias cells of the vulnerability lines get.
 const MAX_ID: usize = 40;
+/// Widest the location cell of a secret line gets.
+const MAX_PLACE: usize = 120;
+/// Widest the redacted secret gets: a redaction is a short prefix and a
+/// length, anything longer is not what the scanner promised.
+const MAX_REDACTED: usize = 60;
 
-pub(crate) fn render(report: &ScanReport, options: &RenderOptions) -> String {
+pub(crate) fn render(report: &ScanReport, sections: &Sections) -> String {
+    let shown = |show: Show, any: bool| match show {
+        Show::Never => false,
+        Show::IfAny => any,
+        Show::Always => true,
+    };
     let mut out = String::new();
     header(report, &mut out);
-    if options.show_packages {
+    if shown(sections.packages, !report.inventory.packages.is_empty()) {
         packages(report, &mut out);
     }
-    if !options.show_packages || !report.vulnerabilities.is_empty() {
+    if shown(sections.vulnerabilities, !report.vulnerabilities.is_empty()) {
         vulnerabilities(report, &mut out);
+    }
+    if shown(sections.secrets, !report.secrets.is_empty()) {
+        secret_section(report, &mut out);
     }
     trailer(report, &mut out);
     out
@@ -315,6 +328,74 @@ fn summary(shown: &[&Vulnerability], suppressed: usize) -> String {
         },
         per.join(", ")
     )
+}
+
+/// Secrets grouped by location (files by layer then path, then the
+/// config), suppressed ones left out (they are only counted), followed by
+/// a one-line summary. The redacted form is shown, never the secret.
+fn secret_section(report: &ScanReport, out: &mut String) {
+    let (suppressed, shown): (Vec<&Secret>, Vec<&Secret>) = secrets::by_location(&report.secrets)
+        .into_iter()
+        .partition(|s| s.suppressed.is_some());
+    out.push('\n');
+    if shown.is_empty() {
+        if suppressed.is_empty() {
+            out.push_str("No secrets found.\n");
+        } else {
+            let _ = writeln!(out, "No secrets found ({} suppressed).", suppressed.len());
+        }
+        return;
+    }
+
+    let lines: Vec<[String; 6]> = shown.iter().map(|s| secret_cells(s)).collect();
+    let mut widths = [0usize; 5];
+    for l in &lines {
+        for (w, cell) in widths.iter_mut().zip(l) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let _ = writeln!(out, "Secrets:");
+    for c in &lines {
+        let mut line = String::from("  ");
+        // A column no secret fills (no file was deleted) takes no space.
+        for (cell, w) in c.iter().zip(widths) {
+            if w == 0 {
+                continue;
+            }
+            line.push_str(cell);
+            let pad = w.saturating_sub(cell.chars().count()) + 2;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        line.push_str(&c[5]);
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    let deleted = shown.iter().filter(|s| secrets::in_deleted_file(s)).count();
+    let n = shown.len();
+    let _ = writeln!(
+        out,
+        "\n{n} {} ({}); {deleted} in deleted files; {} suppressed",
+        if n == 1 { "secret" } else { "secrets" },
+        secrets::severity_counts(shown.iter().map(|s| &s.severity)),
+        suppressed.len()
+    );
+}
+
+/// Severity, rule id, place, layer, what hid the file, and the redacted
+/// secret, each cleaned for the terminal.
+fn secret_cells(s: &Secret) -> [String; 6] {
+    let layer = match &s.location {
+        SecretLocation::File { layer, .. } => format!("layer {}", layer.index),
+        SecretLocation::History { layer: Some(l), .. } => format!("layer {l}"),
+        _ => String::new(),
+    };
+    [
+        s.severity.as_str().to_owned(),
+        clean(&s.rule_id, MAX_ID),
+        clean(&secrets::place(&s.location), MAX_PLACE),
+        layer,
+        secrets::hidden_by(&s.location).unwrap_or_default(),
+        clean(&s.redacted, MAX_REDACTED),
+    ]
 }
 
 fn trailer(report: &ScanReport, out: &mut String) {

@@ -594,8 +594,10 @@ fn sarif_is_valid_and_follows_the_conventions() {
     assert_eq!(props["config-digest"], digest("config").to_string());
 
     // One result per finding, suppressed included, most severe first; one
-    // rule per advisory.
-    let results = sarif_results(&doc);
+    // rule per advisory. Vulnerabilities come first, then the secrets.
+    let all = sarif_results(&doc);
+    assert_eq!(all.len(), 5 + report.secrets.len());
+    let results = &all[..5];
     let ids: Vec<&str> = results
         .iter()
         .map(|r| r["ruleId"].as_str().unwrap())
@@ -615,7 +617,13 @@ fn sarif_is_valid_and_follows_the_conventions() {
         .map(|r| r["level"].as_str().unwrap())
         .collect();
     assert_eq!(levels, ["error", "warning", "warning", "note", "note"]);
-    assert_eq!(driver["rules"].as_array().unwrap().len(), 5);
+    let vuln_rules = driver["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["properties"]["tags"][0] == "vulnerability")
+        .count();
+    assert_eq!(vuln_rules, 5);
 
     let r = result(&doc, "GHSA-9wx4-h78v-vm56");
     assert_eq!(

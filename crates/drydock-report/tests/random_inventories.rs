@@ -6,14 +6,17 @@ mod common;
 
 use common::*;
 use drydock_findings::{
-    Cvss, FixState, PackageRef, Severity, Suppression, SuppressionKind, Vulnerability,
+    Cvss, FixState, PackageRef, Secret, SecretLocation, Severity, Suppression, SuppressionKind,
+    Vulnerability,
 };
 use drydock_inventory::{
     Distro, Ecosystem, Evidence, Inventory, LayerRef, Location, Metadata, Package, PurlBuilder,
     SourcePackage, Unknown,
 };
 use drydock_oci::Digest;
-use drydock_report::{Format, LayerInfo, ScanReport, Target, TargetKind, ToolInfo};
+use drydock_report::{
+    Format, LayerInfo, ScanReport, Sections, Show, Target, TargetKind, ToolInfo, render_sections,
+};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
@@ -344,6 +347,61 @@ prop_compose! {
     }
 }
 
+fn secret_location() -> impl Strategy<Value = SecretLocation> {
+    prop_oneof![
+        3 => (
+            prop_oneof![text(), Just("app/a.jar!/BOOT-INF/x.env".to_owned()), Just("/".to_owned())],
+            layer_ref(),
+            option::of(0usize..5),
+            option::of(0usize..5),
+            prop_oneof![Just(0u32), Just(1u32), any::<u32>()],
+            prop_oneof![Just(0u32), Just(1u32), any::<u32>()],
+        )
+            .prop_map(|(path, layer, deleted_in_layer, replaced_in_layer, line, column)| {
+                SecretLocation::File {
+                    path,
+                    layer,
+                    deleted_in_layer,
+                    replaced_in_layer,
+                    line,
+                    column,
+                }
+            }),
+        1 => text().prop_map(|name| SecretLocation::Env { name }),
+        1 => text().prop_map(|name| SecretLocation::Label { name }),
+        1 => (any::<usize>(), option::of(prop_oneof![0usize..4, any::<usize>()]))
+            .prop_map(|(index, layer)| SecretLocation::History { index, layer }),
+    ]
+}
+
+prop_compose! {
+    /// A secret whose value (`value`) is kept out of the finding unless
+    /// `revealed`.
+    fn secret()(
+        rule_id in prop_oneof![text(), Just("aws-access-key-id".to_owned())],
+        title in text(),
+        category in prop_oneof![text(), Just("secret".to_owned()), Just("security".to_owned())],
+        severity in severity(),
+        location in secret_location(),
+        redacted in text(),
+        revealed in option::of(text()),
+        fingerprint in prop_oneof![text(), "[0-9a-f]{32}"],
+        suppressed in option::of(suppression()),
+    ) -> Secret {
+        Secret {
+            rule_id,
+            title,
+            category,
+            severity,
+            location,
+            redacted,
+            secret: revealed,
+            fingerprint,
+            suppressed,
+        }
+    }
+}
+
 prop_compose! {
     fn report()(
         tool_version in text(),
@@ -354,6 +412,7 @@ prop_compose! {
         warnings in vec(text(), 0..2),
         sort in any::<bool>(),
         findings in vec(vulnerability().boxed(), 0..5),
+        secrets in vec(secret().boxed(), 0..5),
     ) -> ScanReport {
         let mut inventory = Inventory { distro, packages, unknowns };
         if sort {
@@ -375,7 +434,7 @@ prop_compose! {
             target,
             inventory,
             vulnerabilities,
-            secrets: Vec::new(),
+            secrets,
             warnings,
         }
     }
@@ -406,7 +465,46 @@ proptest! {
         // Every finding is in every machine format, suppressed ones too.
         let n = report.vulnerabilities.len();
         let results = sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
-        prop_assert_eq!(results, n);
+        prop_assert_eq!(results, n + report.secrets.len());
+        // Secrets follow the vulnerabilities; code scanning needs a file
+        // for each, which only an empty path cannot give.
+        let secret_results = sarif["runs"][0]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .skip(n);
+        let mut without_uri = 0;
+        let mut revealed: Vec<&str> = Vec::new();
+        let mut severities: Vec<&str> = Vec::new();
+        for r in secret_results {
+            let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str();
+            if uri.is_none_or(str::is_empty) {
+                without_uri += 1;
+            }
+            revealed.extend(r["properties"]["secret"].as_str());
+            severities.extend(r["properties"]["severity"].as_str());
+        }
+        let empty_paths = report
+            .secrets
+            .iter()
+            .filter(|s| matches!(
+                &s.location,
+                SecretLocation::File { path, .. } if path.trim_start_matches('/').is_empty()
+            ))
+            .count();
+        prop_assert_eq!(without_uri, empty_paths);
+        let mut want: Vec<&str> = report.secrets.iter().filter_map(|s| s.secret.as_deref()).collect();
+        want.sort_unstable();
+        revealed.sort_unstable();
+        prop_assert_eq!(revealed, want);
+        // Most severe first.
+        let rank = |s: &str| s.parse::<Severity>().ok().map(std::cmp::Reverse);
+        prop_assert!(severities.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{severities:?}");
+        // The SBOMs do not depend on secrets at all.
+        let mut without = report.clone();
+        without.secrets.clear();
+        prop_assert_eq!(&cdx, &render_json(&without, Format::CycloneDxJson));
+        prop_assert_eq!(&spdx, &render_json(&without, Format::SpdxJson));
         let cdx_vulns = cdx["vulnerabilities"].as_array().map_or(0, Vec::len);
         prop_assert_eq!(cdx_vulns, n);
         let spdx_refs = spdx["packages"]
@@ -422,6 +520,12 @@ proptest! {
             let table = render_table_with(&report, show_packages);
             prop_assert!(!table.chars().any(|c| c.is_control() && c != '\n'), "{table}");
         }
+        let all = Sections { packages: Show::Always, vulnerabilities: Show::Always, secrets: Show::Always };
+        let mut table = Vec::new();
+        render_sections(&report, Format::Table, &all, &mut table).unwrap();
+        let table = String::from_utf8(table).unwrap();
+        prop_assert!(!table.chars().any(|c| c.is_control() && c != '\n'), "{table}");
+        prop_assert!(table.contains("Secrets:\n") || table.contains("No secrets found"), "{table}");
         let json = render_string(&report, Format::Json);
         let back: ScanReport = serde_json::from_str(&json).unwrap();
         // JSON has no NaN or infinity: such a score reads back as absent.

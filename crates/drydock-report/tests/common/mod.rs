@@ -8,7 +8,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use drydock_findings::{
-    Cvss, FixState, PackageRef, Severity, Suppression, SuppressionKind, Vulnerability,
+    Cvss, FixState, PackageRef, Secret, SecretLocation, Severity, Suppression, SuppressionKind,
+    Vulnerability,
 };
 use drydock_inventory::{
     Distro, Ecosystem, Evidence, Inventory, LayerRef, Location, Metadata, Package, PurlBuilder,
@@ -688,6 +689,7 @@ pub fn sample_report() -> ScanReport {
     };
     inventory.sort();
     let vulnerabilities = sample_vulnerabilities(&inventory.packages);
+    let secrets = sample_secrets(&SAMPLE_SECRET_VALUES);
 
     ScanReport {
         tool: ToolInfo {
@@ -718,7 +720,7 @@ pub fn sample_report() -> ScanReport {
         },
         inventory,
         vulnerabilities,
-        secrets: Vec::new(),
+        secrets,
         warnings: vec!["layer 2 has a whiteout for a missing file".into()],
     }
 }
@@ -850,5 +852,134 @@ pub fn sample_vulnerabilities(packages: &[Package]) -> Vec<Vulnerability> {
                 reason: Some("vulnerable_code_not_in_execute_path".into()),
             }),
         },
+    ]
+}
+
+/// The values of [`sample_secrets`], in its order. Only tests hold them:
+/// the sample report carries their redactions and fingerprints, never the
+/// values, so a value found in any rendering is a leak. (The AWS key is
+/// AWS's documented example; the others are made up in the real formats.)
+pub const SAMPLE_SECRET_VALUES: [&str; 5] = [
+    "AKIAIOSFODNN7EXAMPLE",
+    "ghp_R7xK2mQ9vL4sT8wN3pZ6yB1cD5fH0jA2eG7k",
+    "s3cr3t-Pa55w0rd-7Qx!",
+    "npm_Zq8Lw3Kx9Vb2Nm5Tc7Yr1Hd4Fs6Gj0Pe3Ua8",
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----",
+];
+
+/// What a scanner shows of a secret: its first four characters and its
+/// length.
+pub fn redact(value: &str) -> String {
+    let prefix: String = value.chars().take(4).collect();
+    format!("{prefix}…({})", value.chars().count())
+}
+
+/// A scanner-style fingerprint: a hash of the rule, the place and the
+/// value, which reveals none of them.
+fn secret_fingerprint(rule: &str, place: &str, value: &str) -> String {
+    let d = digest(&format!("{rule}\0{place}\0{value}")).to_string();
+    d.trim_start_matches("sha256:").chars().take(32).collect()
+}
+
+fn file_at(path: &str, layer_index: usize, line: u32, column: u32) -> SecretLocation {
+    SecretLocation::File {
+        path: path.into(),
+        layer: layer(layer_index),
+        deleted_in_layer: None,
+        replaced_in_layer: None,
+        line,
+        column,
+    }
+}
+
+/// Secrets of the shapes the renderers treat differently, built from
+/// `values` (see [`SAMPLE_SECRET_VALUES`]) without keeping them: an AWS key
+/// in a file a later layer deleted, a GitHub token in a file a later layer
+/// replaced, a password in `Env`, an npm token in a build step's history
+/// (a build argument), and a private key an ignore file suppresses.
+pub fn sample_secrets(values: &[&str; 5]) -> Vec<Secret> {
+    let [aws, ghp, password, npm, key] = *values;
+    let mut deleted = file_at("root/.aws/credentials", 1, 2, 19);
+    if let SecretLocation::File {
+        deleted_in_layer, ..
+    } = &mut deleted
+    {
+        *deleted_in_layer = Some(2);
+    }
+    let mut replaced = file_at("app/.env", 1, 3, 14);
+    if let SecretLocation::File {
+        replaced_in_layer, ..
+    } = &mut replaced
+    {
+        *replaced_in_layer = Some(2);
+    }
+    let secret = |rule: &str,
+                  title: &str,
+                  category: &str,
+                  severity: Severity,
+                  location: SecretLocation,
+                  value: &str| Secret {
+        rule_id: rule.into(),
+        title: title.into(),
+        category: category.into(),
+        severity,
+        fingerprint: secret_fingerprint(rule, &format!("{location:?}"), value),
+        location,
+        redacted: redact(value),
+        secret: None,
+        suppressed: None,
+    };
+    let mut private_key = secret(
+        "private-key",
+        "Private key",
+        "private-key",
+        Severity::High,
+        file_at("etc/ssh/ssh_host_ed25519_key", 0, 1, 1),
+        key,
+    );
+    private_key.suppressed = Some(Suppression {
+        kind: SuppressionKind::IgnoreFile,
+        source: ".drydockignore.yaml".into(),
+        reason: Some("test host key, not used in production".into()),
+    });
+    vec![
+        secret(
+            "github-pat",
+            "GitHub personal access token",
+            "vcs",
+            Severity::High,
+            replaced,
+            ghp,
+        ),
+        secret(
+            "npm-access-token",
+            "npm access token",
+            "package-registry",
+            Severity::High,
+            SecretLocation::History {
+                index: 3,
+                layer: Some(2),
+            },
+            npm,
+        ),
+        secret(
+            "generic-password",
+            "Password",
+            "generic",
+            Severity::Medium,
+            SecretLocation::Env {
+                name: "DB_PASSWORD".into(),
+            },
+            password,
+        ),
+        secret(
+            "aws-access-key-id",
+            "AWS access key ID",
+            "cloud",
+            Severity::Critical,
+            deleted,
+            aws,
+        ),
+        private_key,
     ]
 }
