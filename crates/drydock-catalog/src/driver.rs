@@ -34,7 +34,8 @@ pub struct LayerAnalysis {
 pub fn cache_key(diff_id: &drydock_oci::Digest, analyzers: &[Box<dyn Analyzer>]) -> String {
     let mut key = diff_id.to_string();
     for a in analyzers {
-        key.push_str(&format!("|{}@{}", a.name(), a.version()));
+        key.push('|');
+        key.push_str(&a.cache_tag());
     }
     drydock_oci::Digest::sha256_of(key.as_bytes())
         .hex()

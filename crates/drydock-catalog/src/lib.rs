@@ -50,6 +50,12 @@ pub trait Analyzer: Send + Sync {
     fn version(&self) -> u32;
     /// Cheap check on path (relative, no leading `/`) and metadata.
     fn wants(&self, path: &str, meta: &EntryMeta) -> bool;
+    /// What identifies this analyzer's behaviour in the layer cache key;
+    /// analyzers configured at run time (custom rules) add their
+    /// configuration's fingerprint.
+    fn cache_tag(&self) -> String {
+        format!("{}@{}", self.name(), self.version())
+    }
     /// Largest file this analyzer reads; bigger ones become unknowns.
     fn max_size(&self) -> u64 {
         16 << 20
@@ -76,8 +82,31 @@ pub enum Finding {
         /// Absolute paths.
         files: Vec<String>,
     },
+    /// A credential.
+    Secret(SecretHit),
     /// A file that could not be read but should have been.
     Problem(String),
+}
+
+/// A secret as the analyzer saw it in one file of one layer; assembly adds
+/// what became of the file and redacts it for reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretHit {
+    /// Rule id.
+    pub rule_id: String,
+    /// Rule title.
+    pub title: String,
+    /// Rule category.
+    pub category: String,
+    /// Severity (`low` … `critical`).
+    pub severity: String,
+    /// The secret. Kept in the layer cache, which lives in the user's own
+    /// cache directory; reports redact it.
+    pub secret: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
 }
 
 /// A package as an analyzer sees it, before assembly adds layers and purls.
