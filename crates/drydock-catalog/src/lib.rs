@@ -33,6 +33,7 @@ mod purl;
 mod python;
 mod rfc822;
 mod rpm;
+mod secrets;
 
 use drydock_inventory::{Distro, Ecosystem, Metadata, SourcePackage};
 use drydock_layer::EntryMeta;
@@ -40,6 +41,7 @@ use serde::{Deserialize, Serialize};
 
 pub use assemble::{AssembleOptions, assemble};
 pub use driver::{FileFindings, LayerAnalysis, LayerDriver, cache_key};
+pub use secrets::SecretAnalyzer;
 
 /// Something that reads files of interest and reports what they contain.
 pub trait Analyzer: Send + Sync {

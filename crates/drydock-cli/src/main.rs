@@ -13,7 +13,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use drydock_report::{
-    Format, LayerInfo as ReportLayer, RenderOptions, ScanReport, Target, TargetKind, ToolInfo,
+    Format, LayerInfo as ReportLayer, ScanReport, Sections, Target, TargetKind, ToolInfo,
 };
 use drydock_scan::{Progress, ScanOptions, ScanOutcome};
 
@@ -136,7 +136,7 @@ fn main() -> ExitCode {
 
 fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
     let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let outcome = run_scan(&args.scan, rootfs, args.out.quiet)?;
+    let outcome = run_scan(&args.scan, rootfs, args.out.quiet, None)?;
     let report = to_report(outcome);
     write_report(&report, format, args.out.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
@@ -144,10 +144,16 @@ fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
 
 /// Scans an image (or a root filesystem) into an inventory, with the
 /// progress bar and warnings on standard error unless quiet.
-pub(crate) fn run_scan(args: &ScanArgs, rootfs: bool, quiet: bool) -> Result<ScanOutcome> {
+pub(crate) fn run_scan(
+    args: &ScanArgs,
+    rootfs: bool,
+    quiet: bool,
+    secrets: Option<drydock_scan::SecretOptions>,
+) -> Result<ScanOutcome> {
     let mut options = ScanOptions {
         rootfs,
         cache_dir: cache_dir(args),
+        secrets,
         ..ScanOptions::default()
     };
     if let Some(p) = &args.platform {
@@ -179,6 +185,7 @@ pub(crate) fn to_report(outcome: ScanOutcome) -> ScanReport {
         inventory,
         layers,
         warnings,
+        secrets,
     } = outcome;
     let kind = if image.kind == drydock_source::SourceKind::Rootfs {
         TargetKind::Filesystem
@@ -212,7 +219,7 @@ pub(crate) fn to_report(outcome: ScanOutcome) -> ScanReport {
         },
         inventory,
         vulnerabilities: Vec::new(),
-        secrets: Vec::new(),
+        secrets,
         warnings,
     }
 }
@@ -243,25 +250,25 @@ pub(crate) fn write_report(
     format: Format,
     output: Option<&std::path::Path>,
 ) -> Result<()> {
-    write_report_with(report, format, &RenderOptions::default(), output)
+    write_report_with(report, format, &Sections::DEFAULT, output)
 }
 
 pub(crate) fn write_report_with(
     report: &ScanReport,
     format: Format,
-    options: &RenderOptions,
+    sections: &Sections,
     output: Option<&std::path::Path>,
 ) -> Result<()> {
     match output {
         Some(path) => {
             let mut buf = Vec::new();
-            drydock_report::render_with(report, format, options, &mut buf)?;
+            drydock_report::render_sections(report, format, sections, &mut buf)?;
             write_atomic(path, &buf)?;
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
-            match drydock_report::render_with(report, format, options, &mut lock)
+            match drydock_report::render_sections(report, format, sections, &mut lock)
                 .and_then(|()| lock.flush().map_err(Into::into))
             {
                 Ok(()) => {}

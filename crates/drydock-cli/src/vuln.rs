@@ -17,19 +17,17 @@ use drydock_findings::{Severity, Vulnerability};
 use drydock_inventory::Inventory;
 use drydock_match::Matcher;
 use drydock_policy::{Filter, IgnoreFile, VexDocument};
-use drydock_report::{Format, LayerInfo, RenderOptions, ScanReport, Target, TargetKind, ToolInfo};
+use drydock_report::{Format, LayerInfo, ScanReport, Sections, Target, TargetKind, ToolInfo};
 use rayon::prelude::*;
 
 use crate::db::{DbDirArg, db_dir, open_for_scan};
 use crate::{OutputArgs, ScanArgs};
 
 /// Vulnerability reports list findings, not the whole SBOM, in the table.
-const FINDINGS_ONLY: RenderOptions = RenderOptions {
-    show_packages: false,
-};
+const FINDINGS_ONLY: Sections = Sections::findings(true, false);
 
 /// Scanners `drydock image` can run.
-const SCANNERS: &[&str] = &["vuln"];
+const SCANNERS: &[&str] = &["vuln", "secret"];
 
 /// Ignore files picked up from the working directory when no
 /// `--ignore-file` is given, in this order.
@@ -40,7 +38,7 @@ const DEFAULT_IGNORE_FILES: &[&str] =
 pub struct ImageArgs {
     #[command(flatten)]
     scan: ScanArgs,
-    /// Scanners to run, comma-separated (available: vuln)
+    /// Scanners to run, comma-separated: vuln, secret
     #[arg(
         long,
         value_name = "LIST",
@@ -48,6 +46,16 @@ pub struct ImageArgs {
         value_delimiter = ','
     )]
     scanners: Vec<String>,
+    /// Extra secret rules in gitleaks' TOML format (added to the built-in
+    /// rules unless the file says `[extend] useDefault = false`)
+    #[arg(long, value_name = "FILE")]
+    secret_config: Option<PathBuf>,
+    /// Print secrets in full instead of redacted
+    #[arg(long)]
+    show_secrets: bool,
+    /// Largest file the secret scanner reads, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 10 << 20)]
+    secret_max_file: u64,
     /// Report format: table, json, sarif, cyclonedx-json, spdx-json
     #[arg(short, long, default_value = "table")]
     format: String,
@@ -185,23 +193,37 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
             bail!("unknown scanner `{s}` (available: {})", SCANNERS.join(", "));
         }
     }
+    let want_vuln = args.scanners.iter().any(|s| s == "vuln");
+    let want_secret = args.scanners.iter().any(|s| s == "secret");
     let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let secrets = if want_secret {
+        Some(secret_options(&args)?)
+    } else {
+        None
+    };
     let policy = Policy::load(&args.vuln)?;
     // Open the database before the scan so a missing one fails fast.
-    let (matcher, stale) = open_matcher(&args.vuln)?;
+    let db = if want_vuln {
+        Some(open_matcher(&args.vuln)?)
+    } else {
+        None
+    };
     let quiet = args.out.quiet;
-    let outcome = crate::run_scan(&args.scan, is_rootfs(&args.scan.target), quiet)?;
-    let matches = matcher.match_inventory(&outcome.inventory)?;
-    let mut report = crate::to_report(outcome);
-    let mut warnings: Vec<String> = stale.into_iter().collect();
-    warnings.extend(policy.warnings.iter().cloned());
-    warnings.extend(matches.warnings);
-    let mut findings = matches.vulnerabilities;
-    warnings.extend(policy.apply(&mut findings));
-    if let Some(base) = &args.only_new_since {
-        let base_findings = base_findings(base, &args.scan, &matcher, &policy, quiet)?;
-        findings = drydock_policy::only_new(findings, &base_findings);
+    let outcome = crate::run_scan(&args.scan, is_rootfs(&args.scan.target), quiet, secrets)?;
+    let mut warnings: Vec<String> = policy.warnings.clone();
+    let mut findings = Vec::new();
+    if let Some((matcher, stale)) = &db {
+        let matches = matcher.match_inventory(&outcome.inventory)?;
+        warnings.extend(stale.iter().cloned());
+        warnings.extend(matches.warnings);
+        findings = matches.vulnerabilities;
+        warnings.extend(policy.apply(&mut findings));
+        if let Some(base) = &args.only_new_since {
+            let base_findings = base_findings(base, &args.scan, matcher, &policy, quiet)?;
+            findings = drydock_policy::only_new(findings, &base_findings);
+        }
     }
+    let mut report = crate::to_report(outcome);
     if !quiet {
         for w in &warnings {
             eprintln!("warning: {w}");
@@ -209,9 +231,35 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
     }
     report.warnings.extend(warnings);
     report.vulnerabilities = findings;
-    let failed = gate_failed(&report.vulnerabilities);
-    crate::write_report_with(&report, format, &FINDINGS_ONLY, args.out.output.as_deref())?;
+    let failed = gate_failed(&report.vulnerabilities)
+        || report.secrets.iter().any(|s| s.suppressed.is_none());
+    let sections = Sections::findings(want_vuln, want_secret);
+    crate::write_report_with(&report, format, &sections, args.out.output.as_deref())?;
     Ok(exit(args.vuln.exit_code, failed))
+}
+
+fn secret_options(args: &ImageArgs) -> Result<drydock_scan::SecretOptions> {
+    let mut rules = drydock_secrets::RuleSet::builtin();
+    if let Some(path) = &args.secret_config {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read `{}`", path.display()))?;
+        let custom =
+            drydock_secrets::RuleSet::from_gitleaks_toml(&text, &path.display().to_string())?;
+        rules = if custom.extend_spec().is_some_and(|e| !e.use_default) {
+            custom
+        } else {
+            rules.extend(custom)
+        };
+    }
+    let limits = drydock_secrets::Limits {
+        max_file: args.secret_max_file,
+        ..drydock_secrets::Limits::default()
+    };
+    Ok(drydock_scan::SecretOptions {
+        rules: std::sync::Arc::new(rules),
+        limits,
+        reveal: args.show_secrets,
+    })
 }
 
 fn exit(code: u8, failed: bool) -> ExitCode {
@@ -245,7 +293,7 @@ fn base_findings(
             cache_dir: scan.cache_dir.clone(),
             no_cache: scan.no_cache,
         };
-        crate::run_scan(&args, is_rootfs(base), quiet)
+        crate::run_scan(&args, is_rootfs(base), quiet, None)
             .with_context(|| format!("cannot scan base `{base}`"))?
             .inventory
     };
@@ -381,7 +429,7 @@ pub fn sbom_scan(args: SbomScanArgs) -> Result<ExitCode> {
         let mut text = String::new();
         for r in &reports {
             let mut buf = Vec::new();
-            drydock_report::render_with(r, format, &FINDINGS_ONLY, &mut buf)?;
+            drydock_report::render_sections(r, format, &FINDINGS_ONLY, &mut buf)?;
             text.push_str(&String::from_utf8_lossy(&buf));
             text.push('\n');
         }

@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod cache;
+mod secrets;
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ use drydock_inventory::{Inventory, LayerRef};
 use drydock_layer::{LayerError, Limits};
 use drydock_source::{Image, OpenOptions, RootfsLimits, SourceError, SourceKind};
 use rayon::prelude::*;
+
+pub use secrets::SecretOptions;
 
 /// Receives progress events; implementations must be cheap and thread-safe.
 pub trait Progress: Send + Sync {
@@ -45,6 +48,8 @@ pub struct ScanOptions {
     pub rootfs: bool,
     /// Directory of the layer cache; `None` disables it.
     pub cache_dir: Option<PathBuf>,
+    /// Scan every layer file, the config and the history for secrets.
+    pub secrets: Option<SecretOptions>,
 }
 
 /// Facts about one layer of a finished scan.
@@ -73,6 +78,9 @@ pub struct ScanOutcome {
     pub layers: Vec<LayerInfo>,
     /// Oddities that did not stop the scan.
     pub warnings: Vec<String>,
+    /// Secrets, when [`ScanOptions::secrets`] asked for them: every layer's
+    /// files (deleted and replaced ones too), then config and history.
+    pub secrets: Vec<drydock_findings::Secret>,
 }
 
 /// Why a scan failed.
@@ -131,7 +139,13 @@ pub fn scan(reference: &str, options: &ScanOptions) -> Result<ScanOutcome, ScanE
 
 /// Scans an already opened image.
 pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, ScanError> {
-    let analyzers = drydock_catalog::default_analyzers();
+    let mut analyzers = drydock_catalog::default_analyzers();
+    if let Some(s) = &options.secrets {
+        analyzers.push(Box::new(drydock_catalog::SecretAnalyzer::new(
+            s.rules.clone(),
+            s.limits,
+        )));
+    }
     let mut warnings = image.warnings.clone();
     let (analyses, layers) = if image.kind == SourceKind::Rootfs {
         scan_rootfs(&image, &analyzers, options, &mut warnings)?
@@ -149,11 +163,23 @@ pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, Sc
             .collect(),
     );
     let inventory = assemble(&analyses, &refs, &fs, &AssembleOptions::default());
+    let secrets = match &options.secrets {
+        Some(s) => secrets::collect(
+            &analyses,
+            &refs,
+            &fs,
+            &image.config,
+            &image.config.layer_history(),
+            s,
+        ),
+        None => Vec::new(),
+    };
     Ok(ScanOutcome {
         image,
         inventory,
         layers,
         warnings,
+        secrets,
     })
 }
 

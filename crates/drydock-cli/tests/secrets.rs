@@ -1,0 +1,230 @@
+//! Secret acceptance tests on the shared images: every `must_find` item of
+//! the truth file is reported with its rule, place, layer and deletion
+//! layer; nothing appears under `must_not_find`; nothing else appears.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+fn shared() -> PathBuf {
+    std::env::var_os("DRYDOCK_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+}
+
+static CACHE: LazyLock<tempfile::TempDir> = LazyLock::new(|| tempfile::tempdir().unwrap());
+
+fn drydock(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .env("DRYDOCK_CACHE_DIR", CACHE.path())
+        .output()
+        .expect("run drydock")
+}
+
+fn image(name: &str) -> String {
+    shared()
+        .join("corpus/images")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn secrets(img: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["image", img, "--scanners", "secret", "-q", "-f", "json"];
+    args.extend(extra);
+    let out = drydock(&args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    report["secrets"].as_array().cloned().unwrap_or_default()
+}
+
+/// The truth's `location` text for config findings, as drydock names them.
+fn config_kind(location: &str) -> &'static str {
+    if location.contains("config Env") {
+        "env"
+    } else {
+        "history"
+    }
+}
+
+fn glob_match(pattern: &str, path: &str) -> bool {
+    match pattern.strip_suffix("/**") {
+        Some(dir) => path == dir || path.starts_with(&format!("{dir}/")),
+        None => path == pattern,
+    }
+}
+
+#[test]
+fn shop_secrets_match_the_truth_exactly() {
+    let truth: Value = serde_json::from_slice(
+        &std::fs::read(shared().join("corpus/truth/shop-secrets.json")).unwrap(),
+    )
+    .unwrap();
+    // Both archive formats give the same findings.
+    let docker = CACHE.path().join("shop.docker.tar");
+    let made = Command::new(shared().join("tools/to-docker-archive.sh"))
+        .arg(image("shop.oci.tar"))
+        .arg(&docker)
+        .arg("shop:1.4.2")
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    for img in [image("shop.oci.tar"), docker.display().to_string()] {
+        let found = secrets(&img, &["--show-secrets"]);
+        let mut used = vec![false; found.len()];
+        for want in truth["must_find"].as_array().unwrap() {
+            let kind = want["kind"].as_str().unwrap();
+            let hit = found.iter().enumerate().find(|(i, f)| {
+                if used[*i] || f["rule_id"] != kind {
+                    return false;
+                }
+                if let Some(v) = want["value"].as_str()
+                    && f["secret"] != v
+                {
+                    return false;
+                }
+                let loc = &f["location"];
+                match want["path"].as_str() {
+                    Some(p) => {
+                        loc["kind"] == "file"
+                            && loc["path"] == p.trim_start_matches('/')
+                            && loc["layer"]["index"] == want["layer"]
+                            && loc["deleted_in_layer"].as_u64() == want["deleted_in_layer"].as_u64()
+                    }
+                    None => loc["kind"] == config_kind(want["location"].as_str().unwrap()),
+                }
+            });
+            let Some((i, _)) = hit else {
+                panic!("{img}: not found: {want}\nall: {found:#?}");
+            };
+            used[i] = true;
+        }
+        let extra: Vec<&Value> = found
+            .iter()
+            .zip(&used)
+            .filter(|(_, u)| !**u)
+            .map(|(f, _)| f)
+            .collect();
+        assert!(extra.is_empty(), "{img}: unexpected findings {extra:#?}");
+        for f in &found {
+            if let Some(path) = f["location"]["path"].as_str() {
+                let path = format!("/{path}");
+                for no in truth["must_not_find"].as_array().unwrap() {
+                    let pattern = no["path"].as_str().unwrap();
+                    assert!(!glob_match(pattern, &path), "{path} is under {pattern}");
+                }
+            }
+        }
+        // The history finding names the layer its build step created.
+        let hist = found
+            .iter()
+            .find(|f| f["location"]["kind"] == "history" && f["rule_id"] == "github-pat")
+            .unwrap();
+        assert_eq!(hist["location"]["layer"], 1);
+    }
+}
+
+#[test]
+fn secrets_are_redacted_unless_asked() {
+    let found = secrets(&image("shop.oci.tar"), &[]);
+    assert_eq!(found.len(), 17);
+    let all = serde_json::to_string(&found).unwrap();
+    for leaked in [
+        "AKIAYVOKYSRYAPB4JJUK",
+        "Pr0d-0ydN0T0TIbWWOm",
+        "ghp_HAM2g98poBxUDRUAYCf9QrIn7Rpry5TuZ7Ny",
+    ] {
+        assert!(!all.contains(leaked), "{leaked} leaked");
+    }
+    for f in &found {
+        assert!(f["secret"].is_null());
+        assert!(f["redacted"].as_str().unwrap().contains('…'));
+        assert_eq!(f["fingerprint"].as_str().unwrap().len(), 64);
+    }
+    // SARIF and table output are redacted too.
+    for format in ["sarif", "table"] {
+        let out = drydock(&[
+            "image",
+            &image("shop.oci.tar"),
+            "--scanners",
+            "secret",
+            "-q",
+            "-f",
+            format,
+        ]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains("Pr0d-0ydN0T0TIbWWOm"), "{format} leaks");
+        assert!(text.contains("app/.env"), "{format}");
+    }
+}
+
+#[test]
+fn clean_and_legacy_images_have_no_secrets() {
+    for img in ["clean.oci.tar", "bullseye-legacy.oci.tar"] {
+        assert!(secrets(&image(img), &[]).is_empty(), "{img}");
+    }
+}
+
+#[test]
+fn secrets_fail_the_gate() {
+    let out = drydock(&[
+        "image",
+        &image("shop.oci.tar"),
+        "--scanners",
+        "secret",
+        "-q",
+        "--exit-code",
+        "4",
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+    let out = drydock(&[
+        "image",
+        &image("clean.oci.tar"),
+        "--scanners",
+        "secret",
+        "-q",
+        "--exit-code",
+        "4",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn custom_gitleaks_rules_extend_the_builtin_ones() {
+    let d = tempfile::tempdir().unwrap();
+    let cfg = d.path().join("gitleaks.toml");
+    std::fs::write(
+        &cfg,
+        r#"
+title = "shop rules"
+[extend]
+useDefault = true
+
+[[rules]]
+id = "shop-db-user"
+description = "Database user names are confidential here"
+regex = '''postgres://([a-z_]{6,}):'''
+secretGroup = 1
+keywords = ["postgres://"]
+"#,
+    )
+    .unwrap();
+    let found = secrets(
+        &image("shop.oci.tar"),
+        &["--secret-config", cfg.to_str().unwrap()],
+    );
+    assert_eq!(found.len(), 18, "{found:#?}");
+    assert!(found.iter().any(|f| f["rule_id"] == "shop-db-user"));
+}
