@@ -75,9 +75,10 @@ def drydock_recall(path):
     return hits, len(found)
 
 def trivy_recall(path):
-    # Trivy reports files by path and the config under its own target; a
-    # truth item counts as found when Trivy reports a secret at that path
-    # (or, for config items, in the config) whose match contains the value.
+    # Trivy redacts its matches, so findings are paired one-to-one: a file
+    # item with an unused Trivy finding at the same path, a config item with
+    # an unused finding outside the image's files whose rule names the same
+    # kind of secret.
     try:
         doc = json.load(open(path))
     except (OSError, ValueError):
@@ -85,19 +86,22 @@ def trivy_recall(path):
     found = []
     for res in doc.get("Results") or []:
         for s in res.get("Secrets") or []:
-            found.append((res.get("Target", ""), res.get("Class", ""), s.get("Match", ""), s.get("RuleID", "")))
+            found.append((res.get("Target", ""), s.get("RuleID", "")))
+    used = [False] * len(found)
     hits = 0
     for w in must:
-        for target, cls, match, _ in found:
+        for i, (target, rule) in enumerate(found):
+            if used[i]:
+                continue
+            in_image = target.startswith("/") and target.lstrip("/").split("/")[0] in ("app", "root", "usr", "etc")
             if "path" in w:
-                if target.lstrip("/") != w["path"].lstrip("/"):
-                    continue
-            elif cls == "os-pkgs" or target.lstrip("/").startswith(("app/", "root/", "usr/")):
-                continue
-            if "value" in w and w["value"] not in match and "*" not in match:
-                continue
-            hits += 1
-            break
+                ok = target.lstrip("/") == w["path"].lstrip("/")
+            else:
+                ok = not in_image and (rule == w["kind"] or ("password" in w["kind"] and "password" in rule))
+            if ok:
+                used[i] = True
+                hits += 1
+                break
     return hits, len(found)
 
 print(f"{'tool':<8} {'runs':>4} {'median s':>9} {'min s':>7} {'peak MiB':>9} {'recall':>8} {'reported':>9}")
