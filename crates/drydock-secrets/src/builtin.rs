@@ -959,14 +959,19 @@ const DEFS: &[D] = &[
         title: "npm access token",
         cat: Registry,
         sev: Critical,
-        kw: &["npm_"],
-        re: r"\b(npm_[A-Za-z0-9]{36})\b",
+        kw: &["npm_", "_authtoken"],
+        re: concat!(
+            r"\b(npm_[A-Za-z0-9]{36})\b",
+            r#"|(?i:_authToken)\s*=\s*["']?([^\s"']{8,})"#
+        ),
         entropy: 3.0,
+        // Just below the provider-shaped tokens: `_authToken=ghp_…` is a GitHub token.
+        spec: 95,
         ..BASE
     },
     D {
         id: "npmrc-auth-token",
-        title: "Registry credential in .npmrc / .yarnrc",
+        title: "Registry credential in .npmrc / .yarnrc (_auth, _password, Yarn tokens)",
         cat: Registry,
         kw: &[
             "_authtoken",

@@ -27,11 +27,16 @@ const MAX_MATCH_CONTEXT: usize = 1024;
 const BUDGET_FACTOR: usize = 16;
 const BUDGET_BASE: usize = 256 * 1024;
 
-/// Prefilter automaton and the rule lookup tables derived from a rule list.
+/// The keyword prefilters and the rule lookup tables derived from a rule list.
 #[derive(Debug)]
 pub(crate) struct Engine {
+    /// Over all keywords.
     prefilter: Option<Prefilter>,
-    /// For each automaton pattern: the rules using it as keyword, and whether the keyword must
+    /// Over the keywords of rules that may apply to any file (no path restriction), with the
+    /// index of each of its keywords in the full list. Files to which no path-restricted rule
+    /// applies (nearly all of them) use this one: fewer anchors, fewer false candidates.
+    common: Option<(Prefilter, Vec<usize>)>,
+    /// For each keyword (prefilter pattern): the rules using it, and whether the keyword must
     /// start a word.
     kw_rules: Vec<Vec<(usize, bool)>>,
     /// Rules with a regex but no keyword: they run over the whole (bounded) content.
@@ -81,8 +86,30 @@ impl Engine {
         } else {
             Prefilter::new(&patterns)
         };
+        let common_ids: Vec<usize> = kw_rules
+            .iter()
+            .enumerate()
+            .filter(|(_, list)| {
+                list.iter().any(|&(ri, _)| {
+                    rules
+                        .get(ri)
+                        .is_some_and(|r| r.c.path.is_none() && r.c.scope.files)
+                })
+            })
+            .map(|(pi, _)| pi)
+            .collect();
+        let common =
+            if prefilter.is_none() || common_ids.len() == patterns.len() || common_ids.is_empty() {
+                None
+            } else {
+                let subset: Vec<String> = common_ids
+                    .iter()
+                    .filter_map(|&i| patterns.get(i).cloned())
+                    .collect();
+                Prefilter::new(&subset).map(|p| (p, common_ids))
+            };
         if prefilter.is_none() {
-            // Without an automaton every keyword rule degrades to a keyword-less one: slower,
+            // Without a prefilter every keyword rule degrades to a keyword-less one: slower,
             // never silently blind.
             for list in &kw_rules {
                 for &(ri, _) in list {
@@ -95,6 +122,7 @@ impl Engine {
         }
         Engine {
             prefilter,
+            common,
             kw_rules,
             keywordless,
             path_only,
@@ -311,13 +339,29 @@ impl<'a> Scanner<'a> {
 
     fn keyword_phase(&mut self) {
         let engine = &self.set.engine;
-        let Some(prefilter) = engine.prefilter.as_ref() else {
-            return;
-        };
         if !self.applicable.iter().any(|&a| a) {
             return;
         }
-        prefilter.for_each_hit(self.content, |pos, pattern| {
+        // The reduced prefilter suffices unless a path-restricted rule applies here.
+        let needs_full = self.text.is_some()
+            || self
+                .set
+                .rules
+                .iter()
+                .zip(&self.applicable)
+                .any(|(r, &a)| a && r.c.path.is_some());
+        let (prefilter, ids) = match (&engine.common, needs_full) {
+            (Some((p, ids)), false) => (p, Some(ids)),
+            _ => match engine.prefilter.as_ref() {
+                Some(p) => (p, None),
+                None => return,
+            },
+        };
+        prefilter.for_each_hit(self.content, |pos, k| {
+            let pattern = match ids {
+                Some(ids) => ids.get(k).copied().unwrap_or(usize::MAX),
+                None => k,
+            };
             let Some(list) = engine.kw_rules.get(pattern) else {
                 return true;
             };
@@ -614,7 +658,7 @@ fn count_chars(bytes: &[u8]) -> usize {
 }
 
 /// Sort candidates by position and drop the loser of every overlapping pair: for two rules the
-/// less specific one, for the same rule the shorter one (tiles of a long line can cut a secret).
+/// less specific one, for the same rule the shorter one (windows on a long line can cut a secret).
 fn resolve_overlaps(mut cands: Vec<Cand>) -> Vec<Cand> {
     cands.sort_by_key(|c| (c.start, c.end, c.rule));
     let n = cands.len();

@@ -7,17 +7,24 @@
 //!
 //! # Engine
 //!
-//! * Every rule carries keywords. One Aho-Corasick automaton (ASCII case-insensitive) over all
-//!   keywords of all rules runs over the content first; content without a keyword hit is
-//!   rejected without running a single regex.
+//! * Every rule carries keywords (ASCII case-insensitive). A keyword prefilter finds every
+//!   occurrence of every keyword first; content without a keyword hit is rejected without
+//!   running a single regex. The prefilter is exact (a property test checks it against
+//!   Aho-Corasick's overlapping search) but faster than an Aho-Corasick automaton over a couple
+//!   of hundred keywords: it tests the class trigram at each byte against a small L1-resident
+//!   bitset of one rare "anchor" trigram per keyword, and compares the few keywords designated
+//!   to a candidate trigram in place (see `prefilter.rs`). Keywords of rules bound to special
+//!   paths (`.npmrc`, `Dockerfile`, …) are only searched where such a rule applies.
 //! * A rule's regex runs only on a bounded window around its keyword hits: the containing line
-//!   (lines longer than [`Limits::max_line`] are cut into overlapping tiles), or, for rules whose
-//!   secrets span lines (PEM blocks, service-account JSON), a bounded block around the hit.
-//!   Windows are deduplicated per rule, and the total number of bytes handed to regexes per file
-//!   is capped at a small multiple of the content size, so hostile content (a keyword repeated
-//!   millions of times) stays linear.
+//!   when it is at most [`Limits::max_line`] long; otherwise, and for rules whose secrets span
+//!   lines (PEM blocks, service-account JSON), a bounded window around each hit. Windows of
+//!   nearby hits of one rule merge (up to 64 KiB), so each rule looks at each byte about once
+//!   however dense the hits. The bytes handed to regexes per file are capped at a small
+//!   multiple of the content size, so hostile content (a keyword repeated millions of times)
+//!   stays linear.
 //! * Regexes use the `regex` crate (finite automata, no backtracking blow-up) with explicit
-//!   compile-size limits.
+//!   compile-size limits. Matches are located with the DFA; capture groups are extracted only
+//!   for match spans short enough to hold a secret.
 //! * Candidate secrets then pass the rule's entropy floor, allowlists, a global placeholder
 //!   filter (documentation examples such as `AKIAIOSFODNN7EXAMPLE`, `changeme`, `${VAR}`,
 //!   `<your-token>` …) and rule-specific validators (a docker `auth` must decode to

@@ -608,6 +608,55 @@ mod tests {
     }
 }
 #[cfg(test)]
+mod oracle_tests {
+    use super::Prefilter;
+    use aho_corasick::{AhoCorasick, MatchKind};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+
+        /// The prefilter reports exactly the (overlapping, ASCII case-insensitive) keyword
+        /// occurrences that Aho-Corasick reports. Small alphabets force overlaps, keywords
+        /// inside keywords, anchors shared between keywords and class collisions.
+        #[test]
+        fn matches_aho_corasick(
+            keywords in proptest::collection::vec("[a-dA-D_~.0-9]{1,6}", 1..16),
+            hay in "[a-dA-D_~.0-9 \n]{0,400}",
+        ) {
+            let Some(pf) = Prefilter::new(&keywords) else {
+                return Err(TestCaseError::fail("no prefilter"));
+            };
+            let ac = AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&keywords)
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let mut expected: Vec<(usize, usize)> = ac
+                .find_overlapping_iter(hay.as_bytes())
+                .map(|m| (m.start(), m.pattern().as_usize()))
+                .collect();
+            // Duplicate keywords: both engines may attribute an occurrence to either copy.
+            let canon = |k: usize| {
+                let lower = keywords.get(k).map(|s| s.to_ascii_lowercase());
+                keywords.iter().position(|o| Some(o.to_ascii_lowercase()) == lower).unwrap_or(k)
+            };
+            expected = expected.into_iter().map(|(p, k)| (p, canon(k))).collect();
+            expected.sort_unstable();
+            expected.dedup();
+            let mut got = Vec::new();
+            pf.for_each_hit(hay.as_bytes(), |p, k| {
+                got.push((p, canon(k)));
+                true
+            });
+            got.sort_unstable();
+            got.dedup();
+            prop_assert_eq!(got, expected);
+        }
+    }
+}
+
+#[cfg(test)]
 mod builtin_tests {
     #[test]
     fn builtin_keywords_are_covered_by_fewer_anchors() {
@@ -642,28 +691,6 @@ mod builtin_tests {
             used.len() <= super::MAX_CLASS,
             "{} distinct anchor bytes",
             used.len()
-        );
-    }
-}
-#[cfg(test)]
-mod tmp_dump {
-    #[test]
-    fn dump_anchors() {
-        let set = crate::rule::RuleSet::builtin();
-        let mut kws: Vec<String> = set
-            .rules()
-            .iter()
-            .flat_map(|r| r.keywords().into_iter().map(String::from))
-            .collect();
-        kws.sort();
-        kws.dedup();
-        let a = super::anchors(&kws);
-        let _ = std::fs::write(
-            "/tmp/anchors_now.txt",
-            a.iter()
-                .map(|x| String::from_utf8_lossy(x).into_owned())
-                .collect::<Vec<_>>()
-                .join("\n"),
         );
     }
 }

@@ -51,13 +51,13 @@ pub(crate) enum SecretGroup {
 /// How far around a keyword hit the rule's regex looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reach {
-    /// The containing line (tiled when longer than `max_line`).
+    /// The containing line (a window around the hit when longer than `max_line`).
     Line,
-    /// A multi-line block: `back` bytes before and `fwd` bytes after the hit's tile.
+    /// A multi-line block: `back` bytes before and `fwd` bytes after the hit.
     Block {
-        /// Bytes before the tile.
+        /// Bytes before the hit.
         back: usize,
-        /// Bytes after the tile.
+        /// Bytes after the hit.
         fwd: usize,
     },
 }
@@ -364,7 +364,7 @@ pub struct ExtendSpec {
     pub disabled_rules: Vec<String>,
 }
 
-/// A set of rules plus global allowlists, with the prefilter automaton built over all keywords.
+/// A set of rules plus global allowlists, with the keyword prefilter built over all keywords.
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,

@@ -119,6 +119,31 @@ fn package_manager_credentials() {
         ids(&m),
         vec![("npm-token", "npm_2yNo1h3TrNLAtzZFS2pgGEMCoEl5EsepFE8K")]
     );
+    // Legacy / private-registry tokens without the npm_ prefix.
+    let m = scan(
+        "/root/.npmrc",
+        "//npm.corp.internal/:_authToken=5f1c9a7e2b4d8063a9e1f7c2d4b6a8e0c3f5a7b9\n",
+    );
+    assert_eq!(
+        ids(&m),
+        vec![("npm-token", "5f1c9a7e2b4d8063a9e1f7c2d4b6a8e0c3f5a7b9")]
+    );
+    // A GitHub token used as registry token keeps its precise name.
+    let m = scan(
+        "/root/.npmrc",
+        "//npm.pkg.github.com/:_authToken=ghp_HAM2g98poBxUDRUAYCf9QrIn7Rpry5TuZ7Ny\n",
+    );
+    assert_eq!(
+        ids(&m),
+        vec![("github-pat", "ghp_HAM2g98poBxUDRUAYCf9QrIn7Rpry5TuZ7Ny")]
+    );
+    assert!(
+        scan(
+            "/root/.npmrc",
+            "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"
+        )
+        .is_empty()
+    );
     let token = "pypi-AgEIcHlwaS5vcmcPtYgjmUhBel31iEl2hpChYgCfrL1spNxnyVmihA_2O76UMFxFkM_R5Kjp1vRt-1fjORS_6ilI8ihN5KXSc7Tvo_hBKqFYY_kv5ZJr3J1TWDtkwtDDb-xHKas1VOqg6YYZYn9ZhyiA4uoRgnatmUdjA";
     let pypirc = format!(
         "[distutils]\nindex-servers = pypi\n\n[pypi]\nusername = __token__\npassword = {token}\n"
@@ -293,4 +318,27 @@ fn generic_assignments_fire_on_real_looking_values() {
         ids(&m),
         vec![("generic-secret-assignment", "f3Kq9ZtR7mW2xLp8Vb4Nc6Yd")]
     );
+}
+
+#[test]
+fn rule_sets_are_shareable_across_threads() {
+    fn shareable<T: Send + Sync + Clone>(_: &T) {}
+    let set = RuleSet::builtin();
+    shareable(&set);
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let set = set.clone();
+            std::thread::spawn(move || {
+                set.scan(
+                    "/app/.env",
+                    b"GITHUB_TOKEN=ghp_HAM2g98poBxUDRUAYCf9QrIn7Rpry5TuZ7Ny\n",
+                    &Limits::default(),
+                )
+                .len()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().ok(), Some(1));
+    }
 }

@@ -780,21 +780,22 @@ AGE-SECRET-KEY-15K5EUM4JA07VHQKPCND2Q6F4SJK33UEUJ4GHWA839U5RDFFPGEQDJ4MQD
     (
         r#"npmrc-auth-token"#,
         r#"home/node/.npmrc"#,
-        r#"//npm.corp.internal/:_authToken=2327a994853e2298f847e70336acda1591116102
+        r#"//npm.corp.internal/:username=deploy
+//npm.corp.internal/:_password=aEU3aEd2c3lGT1VwVGtUSQ==
 "#,
-        r#"2327a994853e2298f847e70336acda1591116102"#,
+        r#"aEU3aEd2c3lGT1VwVGtUSQ=="#,
         r#"home/node/.npmrc"#,
-        r#"//npm.corp.internal/:_authToken=${NPM_TOKEN}
+        r#"//npm.corp.internal/:_password=${NPM_PASSWORD}
 "#,
     ),
     (
         r#"pypi-token"#,
         r#"app/.env"#,
-        r#"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc8d5GPb2LMpLkcC_dOwywwlOkp4Xshv8THrwDEKm0EQpEMv6ERCeZEmCDWY9Gdipdo33auf
+        r#"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmcgUO5IInj8gQf5cBOOapw3qFWmHEFZHAL8d5GPb2LMpLkcC_dOwywwlOkp4Xshv8THrwDEK
 "#,
-        r#"pypi-AgEIcHlwaS5vcmc8d5GPb2LMpLkcC_dOwywwlOkp4Xshv8THrwDEKm0EQpEMv6ERCeZEmCDWY9Gdipdo33auf"#,
+        r#"pypi-AgEIcHlwaS5vcmcgUO5IInj8gQf5cBOOapw3qFWmHEFZHAL8d5GPb2LMpLkcC_dOwywwlOkp4Xshv8THrwDEK"#,
         r#"app/.env"#,
-        r#"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmc8d5GPb2LMpLkcC_dOwyw
+        r#"TWINE_PASSWORD=pypi-AgEIcHlwaS5vcmcgUO5IInj8gQf5cBOOapw
 "#,
     ),
     (
@@ -802,9 +803,9 @@ AGE-SECRET-KEY-15K5EUM4JA07VHQKPCND2Q6F4SJK33UEUJ4GHWA839U5RDFFPGEQDJ4MQD
         r#"root/.pypirc"#,
         r#"[pypi]
 username = deploy
-password = E1kLifByxcJnqXn7
+password = Tayj1nzCIjUCjnGX
 "#,
-        r#"E1kLifByxcJnqXn7"#,
+        r#"Tayj1nzCIjUCjnGX"#,
         r#"root/.pypirc"#,
         r#"[pypi]
 username = deploy
@@ -815,60 +816,60 @@ password = ${PYPI_PASSWORD}
         r#"rubygems-api-key"#,
         r#"root/.gem/credentials"#,
         r#"---
-:rubygems_api_key: rubygems_4cb70ec6a276684c2a5055be6c4e0319a96a76857b20c6fd
+:rubygems_api_key: rubygems_e14076190056f178a7add6b725f0e4b4cb70ec6a276684c2
 "#,
-        r#"rubygems_4cb70ec6a276684c2a5055be6c4e0319a96a76857b20c6fd"#,
+        r#"rubygems_e14076190056f178a7add6b725f0e4b4cb70ec6a276684c2"#,
         r#"root/.gem/credentials"#,
         r#"---
-:rubygems_api_key: rubygems_4cb70ec6a276684c2a5055be6c4e0319a96a76857b20c6f
+:rubygems_api_key: rubygems_e14076190056f178a7add6b725f0e4b4cb70ec6a276684c
 "#,
     ),
     (
         r#"nuget-api-key"#,
         r#"app/publish.sh"#,
-        r#"dotnet nuget push pkg.nupkg --api-key oy2zcwfytyr4cdrnr8v4w0hc2vyhs9k771p1azhs02jen4
+        r#"dotnet nuget push pkg.nupkg --api-key oy2vkb7lkx2myj2bgc67sv7tnvpnrlox89faz9m40zcwfy
 "#,
-        r#"oy2zcwfytyr4cdrnr8v4w0hc2vyhs9k771p1azhs02jen4"#,
+        r#"oy2vkb7lkx2myj2bgc67sv7tnvpnrlox89faz9m40zcwfy"#,
         r#"app/publish.sh"#,
-        r#"dotnet nuget push pkg.nupkg --api-key oy2zcwfytyr4cdrnr8v4w0hc2vyhs9k771p1azhs02jen
+        r#"dotnet nuget push pkg.nupkg --api-key oy2vkb7lkx2myj2bgc67sv7tnvpnrlox89faz9m40zcwf
 "#,
     ),
     (
         r#"dockerhub-pat"#,
         r#"app/.env"#,
-        r#"DOCKERHUB_TOKEN=dckr_pat_GgxXWGufnL6WFmisprcdY6Bd0mr
+        r#"DOCKERHUB_TOKEN=dckr_pat_mxj9EHibir9t0OF4qxPlV3f2ByP
 "#,
-        r#"dckr_pat_GgxXWGufnL6WFmisprcdY6Bd0mr"#,
+        r#"dckr_pat_mxj9EHibir9t0OF4qxPlV3f2ByP"#,
         r#"app/.env"#,
-        r#"DOCKERHUB_TOKEN=dckr_pat_GgxXWGufnL
+        r#"DOCKERHUB_TOKEN=dckr_pat_mxj9EHibir
 "#,
     ),
     (
         r#"artifactory-api-key"#,
         r#"app/.env"#,
-        r#"ARTIFACTORY_API_KEY=AKCpe011rY5NrbtWbz6pLl1mVN8Ekpzvpk1AZXlQkXg3egE13RsYlOM5REcxNXR1l3wNSsW8S
+        r#"ARTIFACTORY_API_KEY=AKCpSaprsu2cJpqENeDQYtLwpwz8LDXs8k4yP5hTFd7jLCTRWUVOOMldAOa9TVe011rY5Nrbt
 "#,
-        r#"AKCpe011rY5NrbtWbz6pLl1mVN8Ekpzvpk1AZXlQkXg3egE13RsYlOM5REcxNXR1l3wNSsW8S"#,
+        r#"AKCpSaprsu2cJpqENeDQYtLwpwz8LDXs8k4yP5hTFd7jLCTRWUVOOMldAOa9TVe011rY5Nrbt"#,
         r#"app/.env"#,
-        r#"ARTIFACTORY_API_KEY=AKCpe011rY5NrbtWbz6pLl1mVN8Ekpzvpk1AZXlQkXg3egE13RsYlOM5REcx
+        r#"ARTIFACTORY_API_KEY=AKCpSaprsu2cJpqENeDQYtLwpwz8LDXs8k4yP5hTFd7jLCTRWUVOOMldAOa9
 "#,
     ),
     (
         r#"clojars-token"#,
         r#"app/.env"#,
-        r#"CLOJARS_TOKEN=CLOJARS_gow52j3zy5ivwuf8c6obgdk9tc0pqc4imv0scjbkje5l8u34kj0fgeauycic
+        r#"CLOJARS_TOKEN=CLOJARS_w1lvneazxqx646eryomre2nxrnswsgow52j3zy5ivwuf8c6obgdk9tc0pqc4
 "#,
-        r#"CLOJARS_gow52j3zy5ivwuf8c6obgdk9tc0pqc4imv0scjbkje5l8u34kj0fgeauycic"#,
+        r#"CLOJARS_w1lvneazxqx646eryomre2nxrnswsgow52j3zy5ivwuf8c6obgdk9tc0pqc4"#,
         r#"app/.env"#,
-        r#"CLOJARS_TOKEN=CLOJARS_gow52j3zy5ivwuf8c6obgdk9tc0pqc4imv0scjbkje5l8u34kj0fgeauyci
+        r#"CLOJARS_TOKEN=CLOJARS_w1lvneazxqx646eryomre2nxrnswsgow52j3zy5ivwuf8c6obgdk9tc0pqc
 "#,
     ),
     (
         r#"maven-settings-password"#,
         r#"root/.m2/settings.xml"#,
-        r#"<settings><servers><server><id>corp</id><username>deploy</username><password>KEW66mSv03hZIVk3</password></server></servers></settings>
+        r#"<settings><servers><server><id>corp</id><username>deploy</username><password>I7pMVaSqCJBKJnEf</password></server></servers></settings>
 "#,
-        r#"KEW66mSv03hZIVk3"#,
+        r#"I7pMVaSqCJBKJnEf"#,
         r#"root/.m2/settings.xml"#,
         r#"<settings><servers><server><id>corp</id><username>deploy</username><password>${env.MVN_PASSWORD}</password></server></servers></settings>
 "#,
@@ -877,9 +878,9 @@ password = ${PYPI_PASSWORD}
         r#"cargo-registry-token"#,
         r#"root/.cargo/credentials.toml"#,
         r#"[registry]
-token = "cioM9tl2E5iZXMOesLi8vBijYywp4TKR94B"
+token = "cioLiUdyeKrz0zJwumarFG4EAUp6YCIzCKE"
 "#,
-        r#"cioM9tl2E5iZXMOesLi8vBijYywp4TKR94B"#,
+        r#"cioLiUdyeKrz0zJwumarFG4EAUp6YCIzCKE"#,
         r#"root/.cargo/credentials.toml"#,
         r#"[registry]
 token = ""
@@ -888,69 +889,69 @@ token = ""
     (
         r#"atlassian-api-token"#,
         r#"app/.env"#,
-        r#"JIRA_API_TOKEN=ATATT3Ox7z0e0wv9_R-h6ssKgPJ3F-pataCFevKdARfxplZIaV-z41XlW0BttECo7SL12Sxockvh_Xm3jCP2gyifBYUKOhylDa_k4RDBC2FL5Y---6xTvGIb5k8qHFKU8nf8PAS-DuxsdFT8kiHfE-TWLS4LecdS60UZeP3wnCrywnaFzGekAwTXd_qPzZS7
+        r#"JIRA_API_TOKEN=ATATT3skyQrZIzuYd8XDxnVjCOx7z0e0wv9_R-h6ssKgPJ3F-pataCFevKdARfxplZIaV-z41XlW0BttECo7SL12Sxockvh_Xm3jCP2gyifBYUKOhylDa_k4RDBC2FL5Y---6xTvGIb5k8qHFKU8nf8PAS-DuxsdFT8kiHfE-TWLS4LecdS60UZeP3wnCryw
 "#,
-        r#"ATATT3Ox7z0e0wv9_R-h6ssKgPJ3F-pataCFevKdARfxplZIaV-z41XlW0BttECo7SL12Sxockvh_Xm3jCP2gyifBYUKOhylDa_k4RDBC2FL5Y---6xTvGIb5k8qHFKU8nf8PAS-DuxsdFT8kiHfE-TWLS4LecdS60UZeP3wnCrywnaFzGekAwTXd_qPzZS7"#,
+        r#"ATATT3skyQrZIzuYd8XDxnVjCOx7z0e0wv9_R-h6ssKgPJ3F-pataCFevKdARfxplZIaV-z41XlW0BttECo7SL12Sxockvh_Xm3jCP2gyifBYUKOhylDa_k4RDBC2FL5Y---6xTvGIb5k8qHFKU8nf8PAS-DuxsdFT8kiHfE-TWLS4LecdS60UZeP3wnCryw"#,
         r#"app/.env"#,
-        r#"JIRA_API_TOKEN=ATATT3Ox7z0e0wv9_R-h6ssKgPJ3F-pataCFevKdARfxplZIaV-z41XlW0BttECo7SL12Sxockvh_Xm3jCP2gyifBYUKOhylDa_k
+        r#"JIRA_API_TOKEN=ATATT3skyQrZIzuYd8XDxnVjCOx7z0e0wv9_R-h6ssKgPJ3F-pataCFevKdARfxplZIaV-z41XlW0BttECo7SL12Sxockvh_Xm3j
 "#,
     ),
     (
         r#"doppler-token"#,
         r#"app/.env"#,
-        r#"DOPPLER_TOKEN=dp.pt.yD9C5mpXCBlUwUdUZIXBqZ7iOXvExd6YzL0Bd37DFFY
+        r#"DOPPLER_TOKEN=dp.pt.T5NrjC3Z5vDPSjAj9qY58JLOf67VHyppwxZMJ2dyD9C
 "#,
-        r#"dp.pt.yD9C5mpXCBlUwUdUZIXBqZ7iOXvExd6YzL0Bd37DFFY"#,
+        r#"dp.pt.T5NrjC3Z5vDPSjAj9qY58JLOf67VHyppwxZMJ2dyD9C"#,
         r#"app/.env"#,
-        r#"DOPPLER_TOKEN=dp.pt.yD9C5mpXCBlUwUdUZIXBqZ7i
+        r#"DOPPLER_TOKEN=dp.pt.T5NrjC3Z5vDPSjAj9qY58JLO
 "#,
     ),
     (
         r#"sendgrid-api-key"#,
         r#"app/.env"#,
-        r#"SENDGRID_API_KEY=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
+        r#"SENDGRID_API_KEY=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
 "#,
-        r#"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"#,
+        r#"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"#,
         r#"app/.env"#,
-        r#"SENDGRID_API_KEY=SG.jkg99Iu4Ic9t3yj8stoBTt.Fa3Vz7iyQiMQQvTb7cwZC9AXbuyTJ4YfJAxOgrqO
+        r#"SENDGRID_API_KEY=SG.uFDop6ozRuDzdvJ7wWC6GK.Lwjkg99Iu4Ic9t3yj8stoBTtFa3Vz7iyQiMQQvTb
 "#,
     ),
     (
         r#"mailgun-api-key"#,
         r#"app/.env"#,
-        r#"MAILGUN_API_KEY=key-8e06d83e310a5b84aa3cd79d3d663191
+        r#"MAILGUN_API_KEY=key-60f056bc42e6720c38aa3aec8e06d83e
 "#,
-        r#"key-8e06d83e310a5b84aa3cd79d3d663191"#,
+        r#"key-60f056bc42e6720c38aa3aec8e06d83e"#,
         r#"app/.env"#,
-        r#"MAILGUN_API_KEY=key-8e06d83e310a5b84aa3cd79d3d66319
+        r#"MAILGUN_API_KEY=key-60f056bc42e6720c38aa3aec8e06d83
 "#,
     ),
     (
         r#"mailchimp-api-key"#,
         r#"app/.env"#,
-        r#"MAILCHIMP_KEY=89345741f41a97176eac2c399bba7217-us12
+        r#"MAILCHIMP_KEY=310a5b84aa3cd79d3d66319189345741-us12
 "#,
-        r#"89345741f41a97176eac2c399bba7217-us12"#,
+        r#"310a5b84aa3cd79d3d66319189345741-us12"#,
         r#"app/.env"#,
-        r#"MAILCHIMP_KEY=89345741f41a97176eac2c399bba7217-uk12
+        r#"MAILCHIMP_KEY=310a5b84aa3cd79d3d66319189345741-uk12
 "#,
     ),
     (
         r#"brevo-api-key"#,
         r#"app/.env"#,
-        r#"BREVO_API_KEY=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
+        r#"BREVO_API_KEY=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
 "#,
-        r#"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"#,
+        r#"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"#,
         r#"app/.env"#,
-        r#"BREVO_API_KEY=xkeysib-d04953b8004dd38c8004f059f95562c62177cbaf37e375d018c87a50583d7793-rawB3vri79GlnAD
+        r#"BREVO_API_KEY=xkeysib-f41a97176eac2c399bba7217d04953b8004dd38c8004f059f95562c62177cbaf-HOc1gtHqPK9aprB
 "#,
     ),
     (
         r#"openai-api-key"#,
         r#"app/.env"#,
-        r#"OPENAI_API_KEY=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
+        r#"OPENAI_API_KEY=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
 "#,
-        r#"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"#,
+        r#"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"#,
         r#"app/.env"#,
         r#"OPENAI_API_KEY=sk-proj-short
 "#,
@@ -958,289 +959,289 @@ token = ""
     (
         r#"anthropic-api-key"#,
         r#"app/.env"#,
-        r#"ANTHROPIC_API_KEY=sk-ant-api03-mnp_9r_00HbdLl_GQFfb8D8sFZcc7L_8gRG6fLGsZoEAPZh6bEqW0Its3evSSQNGnLj4n8p5__wPbbGKbQmoGHgPbeFKLAA
+        r#"ANTHROPIC_API_KEY=sk-ant-api03-5ULpgVRwBBzLzYbxtBuhodmnp_9r_00HbdLl_GQFfb8D8sFZcc7L_8gRG6fLGsZoEAPZh6bEqW0Its3evSSQNGnLj4n8pAA
 "#,
-        r#"sk-ant-api03-mnp_9r_00HbdLl_GQFfb8D8sFZcc7L_8gRG6fLGsZoEAPZh6bEqW0Its3evSSQNGnLj4n8p5__wPbbGKbQmoGHgPbeFKLAA"#,
+        r#"sk-ant-api03-5ULpgVRwBBzLzYbxtBuhodmnp_9r_00HbdLl_GQFfb8D8sFZcc7L_8gRG6fLGsZoEAPZh6bEqW0Its3evSSQNGnLj4n8pAA"#,
         r#"app/.env"#,
-        r#"ANTHROPIC_API_KEY=sk-ant-api03-mnp_9r_00HbdLl_GQFfb8D8sFZc
+        r#"ANTHROPIC_API_KEY=sk-ant-api03-5ULpgVRwBBzLzYbxtBuhodmnp_9
 "#,
     ),
     (
         r#"huggingface-token"#,
         r#"app/.env"#,
-        r#"HF_TOKEN=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
+        r#"HF_TOKEN=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
 "#,
-        r#"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"#,
+        r#"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"#,
         r#"app/.env"#,
-        r#"HF_TOKEN=hf_CvFpXkFKfRsFaQApsfoe
+        r#"HF_TOKEN=hf_cyffYHNNDjFNslITuUDD
 "#,
     ),
     (
         r#"grafana-api-key"#,
         r#"app/.env"#,
-        r#"GRAFANA_API_KEY=eyJrIjoiHNzcebTRitVftEnqi88Npj2JA1rQhrFcR8YNm0PgOqzT8R9QZIFALFhNlNJwXid6q5Q1B8fiTUZJD38r
+        r#"GRAFANA_API_KEY=eyJrIjoiXkFKfRsFaQ8ApsfoeV4ZJeu5ADggX8poxEHNzcebTRitVftEnqi88Npj2JA1rQhrFcR8YNm0PgOqzT8R
 "#,
-        r#"eyJrIjoiHNzcebTRitVftEnqi88Npj2JA1rQhrFcR8YNm0PgOqzT8R9QZIFALFhNlNJwXid6q5Q1B8fiTUZJD38r"#,
+        r#"eyJrIjoiXkFKfRsFaQ8ApsfoeV4ZJeu5ADggX8poxEHNzcebTRitVftEnqi88Npj2JA1rQhrFcR8YNm0PgOqzT8R"#,
         r#"app/.env"#,
-        r#"GRAFANA_API_KEY=eyJrIjoiHNzcebTRitVftEnqi88Npj2JA1rQhr
+        r#"GRAFANA_API_KEY=eyJrIjoiXkFKfRsFaQ8ApsfoeV4ZJeu5ADggX8
 "#,
     ),
     (
         r#"grafana-cloud-token"#,
         r#"app/.env"#,
-        r#"GRAFANA_CLOUD_TOKEN=glc_/5dvQ7tIMiuZm4WOai98IUDyA2o61LkXTUNi1vaW
+        r#"GRAFANA_CLOUD_TOKEN=glc_gyQKBXKabSu6gC/npzSH/5dvQ7tIMiuZm4WOai98
 "#,
-        r#"glc_/5dvQ7tIMiuZm4WOai98IUDyA2o61LkXTUNi1vaW"#,
+        r#"glc_gyQKBXKabSu6gC/npzSH/5dvQ7tIMiuZm4WOai98"#,
         r#"app/.env"#,
-        r#"GRAFANA_CLOUD_TOKEN=glc_/5dvQ7tIMiuZm4WOai98
+        r#"GRAFANA_CLOUD_TOKEN=glc_gyQKBXKabSu6gC/npzSH
 "#,
     ),
     (
         r#"grafana-service-account-token"#,
         r#"app/.env"#,
-        r#"GRAFANA_SA_TOKEN=glsa_aiNGpIZw1Chr4sN8hqKACme5jsenBjOD_1ca6b001
+        r#"GRAFANA_SA_TOKEN=glsa_E4KBZAbUdamn8FjSg4o7mLJK1GvR5nam_b65d634c
 "#,
-        r#"glsa_aiNGpIZw1Chr4sN8hqKACme5jsenBjOD_1ca6b001"#,
+        r#"glsa_E4KBZAbUdamn8FjSg4o7mLJK1GvR5nam_b65d634c"#,
         r#"app/.env"#,
-        r#"GRAFANA_SA_TOKEN=glsa_aiNGpIZw1Chr4sN8hqKACme5jsenBjOD_1ca6b00
+        r#"GRAFANA_SA_TOKEN=glsa_E4KBZAbUdamn8FjSg4o7mLJK1GvR5nam_b65d634
 "#,
     ),
     (
         r#"datadog-api-key"#,
         r#"app/.env"#,
-        r#"DD_API_KEY=3f18c1eb600af88ea7ffc1d684fa99bf
+        r#"DD_API_KEY=16501ff0711ca6b0013f18c1eb600af8
 "#,
-        r#"3f18c1eb600af88ea7ffc1d684fa99bf"#,
+        r#"16501ff0711ca6b0013f18c1eb600af8"#,
         r#"app/.env"#,
-        r#"DD_API_KEY=3f18c1eb600af88ea7ffc1d684fa99b
+        r#"DD_API_KEY=16501ff0711ca6b0013f18c1eb600af
 "#,
     ),
     (
         r#"new-relic-user-api-key"#,
         r#"app/.env"#,
-        r#"NEW_RELIC_API_KEY=NRAK-0F1SI3SSSK495JGOMS34J64DWTI
+        r#"NEW_RELIC_API_KEY=NRAK-R2VO54ZC0MRI5VTTW50F1SI3SSS
 "#,
-        r#"NRAK-0F1SI3SSSK495JGOMS34J64DWTI"#,
+        r#"NRAK-R2VO54ZC0MRI5VTTW50F1SI3SSS"#,
         r#"app/.env"#,
-        r#"NEW_RELIC_API_KEY=NRAK-0F1SI3SSSK495JGOMS34J64DWT
+        r#"NEW_RELIC_API_KEY=NRAK-R2VO54ZC0MRI5VTTW50F1SI3SS
 "#,
     ),
     (
         r#"new-relic-license-key"#,
         r#"app/newrelic.ini"#,
-        r#"license_key = 9b250d137582b05ded10d4f746d52fcb4d0bNRAL
+        r#"license_key = 5ff43769ef4f1b949b250d137582b05ded10NRAL
 "#,
-        r#"9b250d137582b05ded10d4f746d52fcb4d0bNRAL"#,
+        r#"5ff43769ef4f1b949b250d137582b05ded10NRAL"#,
         r#"app/newrelic.ini"#,
-        r#"license_key = b250d137582b05ded10d4f746d52fcb4d0bNRAL
+        r#"license_key = ff43769ef4f1b949b250d137582b05ded10NRAL
 "#,
     ),
     (
         r#"new-relic-insert-key"#,
         r#"app/.env"#,
-        r#"NEW_RELIC_INSERT_KEY=NRII-dr21rLVEYtNd4X5U9mOvWLg56RKrgSMb
+        r#"NEW_RELIC_INSERT_KEY=NRII-1R-cTa0XJ9ztR1Dtdr21rLVEYtNd4X5U
 "#,
-        r#"NRII-dr21rLVEYtNd4X5U9mOvWLg56RKrgSMb"#,
+        r#"NRII-1R-cTa0XJ9ztR1Dtdr21rLVEYtNd4X5U"#,
         r#"app/.env"#,
-        r#"NEW_RELIC_INSERT_KEY=NRII-dr21rLVEYtNd4X5U9mOvWLg56RKrgSM
+        r#"NEW_RELIC_INSERT_KEY=NRII-1R-cTa0XJ9ztR1Dtdr21rLVEYtNd4X5
 "#,
     ),
     (
         r#"sentry-dsn"#,
         r#"app/settings.py"#,
-        r#"SENTRY_DSN = "https://cac6846689c702d90075ea80a9a1a465@o171849.ingest.sentry.io/8407099"
+        r#"SENTRY_DSN = "https://f93b528ee42a8436cac6846689c702d9@o003929.ingest.sentry.io/7540545"
 "#,
-        r#"cac6846689c702d90075ea80a9a1a465"#,
+        r#"f93b528ee42a8436cac6846689c702d9"#,
         r#"app/settings.py"#,
-        r#"SENTRY_DSN = "https://cac6846689c702d90075ea80a9a1a46@o566688.ingest.sentry.io/3367004"
+        r#"SENTRY_DSN = "https://f93b528ee42a8436cac6846689c702d@o089528.ingest.sentry.io/3217184"
 "#,
     ),
     (
         r#"sentry-auth-token"#,
         r#"app/.env"#,
-        r#"SENTRY_AUTH_TOKEN=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
+        r#"SENTRY_AUTH_TOKEN=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
 "#,
-        r#"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"#,
+        r#"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"#,
         r#"app/.env"#,
-        r#"SENTRY_AUTH_TOKEN=sntryu_9cb151549af68eba0f0530f5212ac33112e03093823428682ebaca4d9e45baa
+        r#"SENTRY_AUTH_TOKEN=sntryu_3a485f8336d693c9cb151549af68eba0f0530f5212ac33112e0309382342868
 "#,
     ),
     (
         r#"postman-api-key"#,
         r#"app/.env"#,
-        r#"POSTMAN_API_KEY=PMAK-40d49619ae320f2d79c15e47-c2676f2e8ae47db89e2ed4beed2385addd
+        r#"POSTMAN_API_KEY=PMAK-ebaca4d9e45baab40d49619a-e320f2d79c15e47c2676f2e8ae47db89e2
 "#,
-        r#"PMAK-40d49619ae320f2d79c15e47-c2676f2e8ae47db89e2ed4beed2385addd"#,
+        r#"PMAK-ebaca4d9e45baab40d49619a-e320f2d79c15e47c2676f2e8ae47db89e2"#,
         r#"app/.env"#,
-        r#"POSTMAN_API_KEY=PMAK-40d49619ae320f2d79c15e47-c2676f2e8ae47db89e2ed4beed2385add
+        r#"POSTMAN_API_KEY=PMAK-ebaca4d9e45baab40d49619a-e320f2d79c15e47c2676f2e8ae47db89e
 "#,
     ),
     (
         r#"linear-api-key"#,
         r#"app/.env"#,
-        r#"LINEAR_API_KEY=lin_api_kn3nNQyIHz1oGI0tjFOHgqWmcDFSt3LMdEy5NvMc
+        r#"LINEAR_API_KEY=lin_api_jndbIXcc5bpEGQkLVagb23itakn3nNQyIHz1oGI0
 "#,
-        r#"lin_api_kn3nNQyIHz1oGI0tjFOHgqWmcDFSt3LMdEy5NvMc"#,
+        r#"lin_api_jndbIXcc5bpEGQkLVagb23itakn3nNQyIHz1oGI0"#,
         r#"app/.env"#,
-        r#"LINEAR_API_KEY=lin_api_kn3nNQyIHz1oGI0tjFOHgqWmcDFSt3LMdEy5NvM
+        r#"LINEAR_API_KEY=lin_api_jndbIXcc5bpEGQkLVagb23itakn3nNQyIHz1oGI
 "#,
     ),
     (
         r#"okta-api-token"#,
         r#"app/.env"#,
-        r#"OKTA_API_TOKEN=00wfRhahMFv5vdWud12Zu1N3bwl8WT3K6RfGl1l7QW
+        r#"OKTA_API_TOKEN=00LdPt5GLkXZ7JbY5wfRhahMFv5vdWud12Zu1N3bwl
 "#,
-        r#"00wfRhahMFv5vdWud12Zu1N3bwl8WT3K6RfGl1l7QW"#,
+        r#"00LdPt5GLkXZ7JbY5wfRhahMFv5vdWud12Zu1N3bwl"#,
         r#"app/.env"#,
-        r#"OKTA_API_TOKEN=00wfRhahMFv5vdWud12Zu1N3bwl8WT3K6RfGl1l7Q
+        r#"OKTA_API_TOKEN=00LdPt5GLkXZ7JbY5wfRhahMFv5vdWud12Zu1N3bw
 "#,
     ),
     (
         r#"algolia-admin-key"#,
         r#"app/.env"#,
-        r#"ALGOLIA_ADMIN_KEY=799c0581127ef50ccd73dbd821a75e52
+        r#"ALGOLIA_ADMIN_KEY=f54d2e4719d9e45799c0581127ef50cc
 "#,
-        r#"799c0581127ef50ccd73dbd821a75e52"#,
+        r#"f54d2e4719d9e45799c0581127ef50cc"#,
         r#"app/.env"#,
-        r#"ALGOLIA_ADMIN_KEY=799c0581127ef50ccd73dbd821a75e5
+        r#"ALGOLIA_ADMIN_KEY=f54d2e4719d9e45799c0581127ef50c
 "#,
     ),
     (
         r#"asana-pat"#,
         r#"app/.env"#,
-        r#"ASANA_TOKEN=1/9877728570370110:tDvS5WekM3XgldRzbMTez0FR9PCcFOvB
+        r#"ASANA_TOKEN=1/6319969564105382:p0dLFnwis0dceLhXeqvDPfoBHGAtDvS5
 "#,
-        r#"1/9877728570370110:tDvS5WekM3XgldRzbMTez0FR9PCcFOvB"#,
+        r#"1/6319969564105382:p0dLFnwis0dceLhXeqvDPfoBHGAtDvS5"#,
         r#"app/.env"#,
-        r#"ASANA_TOKEN=1/9877728570370110:tDvS5WekM3XgldRzbMTez0FR9PCcFOv
+        r#"ASANA_TOKEN=1/6319969564105382:p0dLFnwis0dceLhXeqvDPfoBHGAtDvS
 "#,
     ),
     (
         r#"dropbox-token"#,
         r#"app/.env"#,
-        r#"DROPBOX_TOKEN=sl.PEEYER8nf6NTngSEDHtfe6UvqX9p9nA746g8fyB_Y1lfnarCG5WzHpW6BvZnFWhNroPX9agRUcjoFR-v5a3jHBeDfCALOeaTLY6-Vfwf2h-JajEO25G4Xy5x1QfLp1_xGvwA-38EyYaq
+        r#"DROPBOX_TOKEN=sl.t9Yu6j3Ym9KjfF5LdCPEEYER8nf6NTngSEDHtfe6UvqX9p9nA746g8fyB_Y1lfnarCG5WzHpW6BvZnFWhNroPX9agRUcjoFR-v5a3jHBeDfCALOeaTLY6-Vfwf2h-JajEO25G4Xy5x1Q
 "#,
-        r#"sl.PEEYER8nf6NTngSEDHtfe6UvqX9p9nA746g8fyB_Y1lfnarCG5WzHpW6BvZnFWhNroPX9agRUcjoFR-v5a3jHBeDfCALOeaTLY6-Vfwf2h-JajEO25G4Xy5x1QfLp1_xGvwA-38EyYaq"#,
+        r#"sl.t9Yu6j3Ym9KjfF5LdCPEEYER8nf6NTngSEDHtfe6UvqX9p9nA746g8fyB_Y1lfnarCG5WzHpW6BvZnFWhNroPX9agRUcjoFR-v5a3jHBeDfCALOeaTLY6-Vfwf2h-JajEO25G4Xy5x1Q"#,
         r#"app/.env"#,
-        r#"DROPBOX_TOKEN=sl.PEEYER8nf6NTngSEDHtfe6UvqX9p9nA746g8fyB_Y1lfnar
+        r#"DROPBOX_TOKEN=sl.t9Yu6j3Ym9KjfF5LdCPEEYER8nf6NTngSEDHtfe6UvqX9p9
 "#,
     ),
     (
         r#"figma-pat"#,
         r#"app/.env"#,
-        r#"FIGMA_TOKEN=figd_hlnNjyMvc2FyR5RsXQTrboFbYlfx2Ta19DZkZIWw
+        r#"FIGMA_TOKEN=figd_fLp1_xGvwA-38EyYaqhlnNjyMvc2FyR5RsXQTrbo
 "#,
-        r#"figd_hlnNjyMvc2FyR5RsXQTrboFbYlfx2Ta19DZkZIWw"#,
+        r#"figd_fLp1_xGvwA-38EyYaqhlnNjyMvc2FyR5RsXQTrbo"#,
         r#"app/.env"#,
-        r#"FIGMA_TOKEN=figd_hlnNjyMvc2FyR5R
+        r#"FIGMA_TOKEN=figd_fLp1_xGvwA-38Ey
 "#,
     ),
     (
         r#"twitch-oauth-token"#,
         r#"app/.env"#,
-        r#"TWITCH_OAUTH_TOKEN=oauth:vfcaqf2jzmgxm881u6pkfck3awou4m
+        r#"TWITCH_OAUTH_TOKEN=oauth:cnmspy1jn04bmsmelyvfcaqf2jzmgx
 "#,
-        r#"vfcaqf2jzmgxm881u6pkfck3awou4m"#,
+        r#"cnmspy1jn04bmsmelyvfcaqf2jzmgx"#,
         r#"app/.env"#,
-        r#"TWITCH_CLIENT_ID=vfcaqf2jzmgxm881u6pkfck3awou4m
+        r#"TWITCH_CLIENT_ID=cnmspy1jn04bmsmelyvfcaqf2jzmgx
 "#,
     ),
     (
         r#"mapbox-secret-token"#,
         r#"app/.env"#,
-        r#"MAPBOX_SECRET_TOKEN=sk.eyJ1IjoiCxq_d8AXRPK7XdtiKbpvqYFjbO9qUUxni-d1j34W.QgsCbKeNdNkoJDsTnQ_6Af
+        r#"MAPBOX_SECRET_TOKEN=sk.eyJ1IjoiZ2peUKEV6Atdp8ZCxq_d8AXRPK7XdtiKbpvqYFjb.O9qUUxni-d1j34WQgsCbKe
 "#,
-        r#"sk.eyJ1IjoiCxq_d8AXRPK7XdtiKbpvqYFjbO9qUUxni-d1j34W.QgsCbKeNdNkoJDsTnQ_6Af"#,
+        r#"sk.eyJ1IjoiZ2peUKEV6Atdp8ZCxq_d8AXRPK7XdtiKbpvqYFjb.O9qUUxni-d1j34WQgsCbKe"#,
         r#"app/.env"#,
-        r#"MAPBOX_PUBLIC_TOKEN=pk.eyJ1IjoiCxq_d8AXRPK7XdtiKbpvqYFjbO9qUUxni-d1j34W.QgsCbKeNdNkoJDsTnQ_6Af
+        r#"MAPBOX_PUBLIC_TOKEN=pk.eyJ1IjoiZ2peUKEV6Atdp8ZCxq_d8AXRPK7XdtiKbpvqYFjb.O9qUUxni-d1j34WQgsCbKe
 "#,
     ),
     (
         r#"jwt"#,
         r#"app/config/client.yaml"#,
-        r#"session: eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtZnB0emNldnAiLCJpc3MiOiJhdXRoLmNvcnAuaW50ZXJuYWwiLCJpYXQiOjE3NDg3MzYwMDAsImV4cCI6MTc4MDI3MjAwMH0.xW1xS2L-RVJAH4QVGK8_QNBNKLiTEBdxHpsTgHIgjtAtMaAPM_NOErk_hTGqB77prw_PC2nr6FW23G_dfP13bv
+        r#"session: eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtcWRocWRqa3UiLCJpc3MiOiJhdXRoLmNvcnAuaW50ZXJuYWwiLCJpYXQiOjE3NDg3MzYwMDAsImV4cCI6MTc4MDI3MjAwMH0.JDsTnQ_6AfX_JR_xW1xS2L-RVJAH4QVGK8_QNBNKLiTEBdxHpsTgHIgjtAtMaAPM_NOErk_hTGqB77prw_PC2n
 "#,
-        r#"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtZnB0emNldnAiLCJpc3MiOiJhdXRoLmNvcnAuaW50ZXJuYWwiLCJpYXQiOjE3NDg3MzYwMDAsImV4cCI6MTc4MDI3MjAwMH0.xW1xS2L-RVJAH4QVGK8_QNBNKLiTEBdxHpsTgHIgjtAtMaAPM_NOErk_hTGqB77prw_PC2nr6FW23G_dfP13bv"#,
+        r#"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzdmMtcWRocWRqa3UiLCJpc3MiOiJhdXRoLmNvcnAuaW50ZXJuYWwiLCJpYXQiOjE3NDg3MzYwMDAsImV4cCI6MTc4MDI3MjAwMH0.JDsTnQ_6AfX_JR_xW1xS2L-RVJAH4QVGK8_QNBNKLiTEBdxHpsTgHIgjtAtMaAPM_NOErk_hTGqB77prw_PC2n"#,
         r#"app/config/client.yaml"#,
-        r#"session: eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJzdmMtY2V1Zmpub2wiLCJpYXQiOjE3NDg3MzYwMDB9.h5K7r2ZZyvprNqx7SZF8_eEbLbWCxSfuMhWLxXe7
+        r#"session: eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJzdmMta29iZm5uYnAiLCJpYXQiOjE3NDg3MzYwMDB9.dfP13bvKSXn24vh5K7r2ZZyvprNqx7SZF8_eEbLb
 "#,
     ),
     (
         r#"notion-token"#,
         r#"app/.env"#,
-        r#"NOTION_TOKEN=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
+        r#"NOTION_TOKEN=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
 "#,
-        r#"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"#,
+        r#"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"#,
         r#"app/.env"#,
-        r#"NOTION_TOKEN=ntn_67642490982i6zLQ1VuNZ3Nl4d30Snu1P85jwT9YjeSnn
+        r#"NOTION_TOKEN=ntn_206283514921157FqYLPdZycwbppRoIxSnrDmpi1Ki6zL
 "#,
     ),
     (
         r#"onepassword-service-account-token"#,
         r#"app/.env"#,
-        r#"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJp5woglRR10k9bkVlLRda1TCDURoXjIq5sqHpNgNCuupIt6AyKyteAcBwWVHmITqjzBWlEC44tB/l/qtG83YeB4Lywsh2UczkEarBpKoHj9Hrw9vfWTV09a8/D29PrUWGevan/DYQ6POkF9Dzh7WXH/CdHH0SH/UE+MIFAipdkyH2bL9lJPlPdMrAtq+cs7rx9Rs0zLvz3IDVD2WNvKexVEfFlwslAJQ/mIYGNI5uhQ61b7HS6GA6EzKKLk7XctOANlGB
+        r#"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJrbya7kenw9lp5woglRR10k9bkVlLRda1TCDURoXjIq5sqHpNgNCuupIt6AyKyteAcBwWVHmITqjzBWlEC44tB/l/qtG83YeB4Lywsh2UczkEarBpKoHj9Hrw9vfWTV09a8/D29PrUWGevan/DYQ6POkF9Dzh7WXH/CdHH0SH/UE+MIFAipdkyH2bL9lJPlPdMrAtq+cs7rx9Rs0zLvz3IDVD2WNvKexVEfFlwslAJQ/mIYGNI5uhQ61b7HS6GA6EzKKL
 "#,
-        r#"ops_eyJp5woglRR10k9bkVlLRda1TCDURoXjIq5sqHpNgNCuupIt6AyKyteAcBwWVHmITqjzBWlEC44tB/l/qtG83YeB4Lywsh2UczkEarBpKoHj9Hrw9vfWTV09a8/D29PrUWGevan/DYQ6POkF9Dzh7WXH/CdHH0SH/UE+MIFAipdkyH2bL9lJPlPdMrAtq+cs7rx9Rs0zLvz3IDVD2WNvKexVEfFlwslAJQ/mIYGNI5uhQ61b7HS6GA6EzKKLk7XctOANlGB"#,
+        r#"ops_eyJrbya7kenw9lp5woglRR10k9bkVlLRda1TCDURoXjIq5sqHpNgNCuupIt6AyKyteAcBwWVHmITqjzBWlEC44tB/l/qtG83YeB4Lywsh2UczkEarBpKoHj9Hrw9vfWTV09a8/D29PrUWGevan/DYQ6POkF9Dzh7WXH/CdHH0SH/UE+MIFAipdkyH2bL9lJPlPdMrAtq+cs7rx9Rs0zLvz3IDVD2WNvKexVEfFlwslAJQ/mIYGNI5uhQ61b7HS6GA6EzKKL"#,
         r#"app/.env"#,
-        r#"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJp5woglRR10k9bkVlLRda1TCDURoXjIq5sqHpNgNCuupIt6AyKyteAcBwWVHmITqjzBWlEC44tB/l/qtG83YeB4Lywsh2U
+        r#"OP_SERVICE_ACCOUNT_TOKEN=ops_eyJrbya7kenw9lp5woglRR10k9bkVlLRda1TCDURoXjIq5sqHpNgNCuupIt6AyKyteAcBwWVHmITqjzBWlEC44tB/l/qtG83
 "#,
     ),
     (
         r#"dynatrace-api-token"#,
         r#"app/.env"#,
-        r#"DT_API_TOKEN=dt0c01.N304NBIUXZT1HYFQACV6Y60T.ijUfrAn1JVweV6TTpsoxFqaXzUdarnqxAsUJVzwqEE2fA9L2e5rxJ6mNkmd3fyK8
+        r#"DT_API_TOKEN=dt0c01.S39LOW8HAGSDAN304NBIUXZT.bpkHYwwFQ04oACVymgkrYgaTijUfrAn1JVweV6TTpsoxFqaXzUdarnqxAsUJVzwq
 "#,
-        r#"dt0c01.N304NBIUXZT1HYFQACV6Y60T.ijUfrAn1JVweV6TTpsoxFqaXzUdarnqxAsUJVzwqEE2fA9L2e5rxJ6mNkmd3fyK8"#,
+        r#"dt0c01.S39LOW8HAGSDAN304NBIUXZT.bpkHYwwFQ04oACVymgkrYgaTijUfrAn1JVweV6TTpsoxFqaXzUdarnqxAsUJVzwq"#,
         r#"app/.env"#,
-        r#"DT_API_TOKEN=dt0c01.N304NBIUXZT1HYFQACV6Y60T.ijUfrAn1JVweV6TTpsoxFqaXzUdarnqxAsUJVzwqEE2fA9L2e5rxJ6mNkmd3fyK
+        r#"DT_API_TOKEN=dt0c01.S39LOW8HAGSDAN304NBIUXZT.bpkHYwwFQ04oACVymgkrYgaTijUfrAn1JVweV6TTpsoxFqaXzUdarnqxAsUJVzw
 "#,
     ),
     (
         r#"airtable-pat"#,
         r#"app/.env"#,
-        r#"AIRTABLE_TOKEN=patheIsE1JyLLuXy0.03d7f0400071fdfa0e1b24c49fc9ebdf2e30e449de4350f6481ee65550ed4a69
+        r#"AIRTABLE_TOKEN=patEE2fA9L2e5rxJ6.6ef5f42455b03d7f0400071fdfa0e1b24c49fc9ebdf2e30e449de4350f6481ee
 "#,
-        r#"patheIsE1JyLLuXy0.03d7f0400071fdfa0e1b24c49fc9ebdf2e30e449de4350f6481ee65550ed4a69"#,
+        r#"patEE2fA9L2e5rxJ6.6ef5f42455b03d7f0400071fdfa0e1b24c49fc9ebdf2e30e449de4350f6481ee"#,
         r#"app/.env"#,
-        r#"AIRTABLE_TOKEN=patheIsE1JyLLuXy0.03d7f0400071fdfa0e1b24c49fc9ebdf2e30e449de4350f6481ee65550ed4a6
+        r#"AIRTABLE_TOKEN=patEE2fA9L2e5rxJ6.6ef5f42455b03d7f0400071fdfa0e1b24c49fc9ebdf2e30e449de4350f6481e
 "#,
     ),
     (
         r#"hubspot-private-app-token"#,
         r#"app/.env"#,
-        r#"HUBSPOT_TOKEN=pat-na1-72938222-fc68-ff84-e724-1a91ee4899a3
+        r#"HUBSPOT_TOKEN=pat-na1-65550ed4-a697-2938-222f-c68ff84e7241
 "#,
-        r#"pat-na1-72938222-fc68-ff84-e724-1a91ee4899a3"#,
+        r#"pat-na1-65550ed4-a697-2938-222f-c68ff84e7241"#,
         r#"app/.env"#,
-        r#"HUBSPOT_TOKEN=pat-xx1-72938222-fc68-ff84-e724-1a91ee4899a3
+        r#"HUBSPOT_TOKEN=pat-xx1-65550ed4-a697-2938-222f-c68ff84e7241
 "#,
     ),
     (
         r#"perplexity-api-key"#,
         r#"app/.env"#,
-        r#"PPLX_API_KEY=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
+        r#"PPLX_API_KEY=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
 "#,
-        r#"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"#,
+        r#"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"#,
         r#"app/.env"#,
-        r#"PPLX_API_KEY=pplx-6THrNpnTKKerq1pTlIBW6tDVURDLMOmkEBaXDiodA4u3Sdk
+        r#"PPLX_API_KEY=pplx-Up15T0sDkr8cjduJQSnSxg145Up6H6THrNpnTKKerq1pTlI
 "#,
     ),
     (
         r#"groq-api-key"#,
         r#"app/.env"#,
-        r#"GROQ_API_KEY=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
+        r#"GROQ_API_KEY=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
 "#,
-        r#"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"#,
+        r#"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"#,
         r#"app/.env"#,
-        r#"GROQ_API_KEY=gsk_Wh4gfAWsYupHGlMT0hNBfkOXTJao2pA7ITPKQMoDkuoVsfexSBX
+        r#"GROQ_API_KEY=gsk_W6tDVURDLMOmkEBaXDiodA4u3SdkUWh4gfAWsYupHGlMT0hNBfk
 "#,
     ),
     (
         r#"database-url-password"#,
         r#"app/config/database.yml"#,
-        r#"url: postgresql://shop:q0Rzwe1V4c9gg7LfOP@db.corp.internal:5432/shop
+        r#"url: postgresql://shop:XTJao2pA7ITPKQMoDk@db.corp.internal:5432/shop
 "#,
-        r#"q0Rzwe1V4c9gg7LfOP"#,
+        r#"XTJao2pA7ITPKQMoDk"#,
         r#"app/config/database.yml"#,
         r#"url: postgresql://shop:${DB_PASSWORD}@db.corp.internal:5432/shop
 "#,
@@ -1248,9 +1249,9 @@ token = ""
     (
         r#"connection-string-password"#,
         r#"app/appsettings.json"#,
-        r#""Default": "Server=sql.corp.internal;Database=shop;User Id=shop;Password=GA9fgv48uTbpT1DyKj;"
+        r#""Default": "Server=sql.corp.internal;Database=shop;User Id=shop;Password=uoVsfexSBXQq0Rzwe1;"
 "#,
-        r#"GA9fgv48uTbpT1DyKj"#,
+        r#"uoVsfexSBXQq0Rzwe1"#,
         r#"app/appsettings.json"#,
         r#""Default": "Server=sql.corp.internal;Database=shop;User Id=shop;Password=;"
 "#,
@@ -1260,21 +1261,21 @@ token = ""
         r#"root/.my.cnf"#,
         r#"[client]
 user=shop
-password=19bHmU5dXi65ER
+password=V4c9gg7LfOPGA9
 "#,
-        r#"19bHmU5dXi65ER"#,
+        r#"V4c9gg7LfOPGA9"#,
         r#"root/notes/mysql.cfg"#,
         r#"[client]
 user=shop
-password=19bHmU5dXi65ER
+password=V4c9gg7LfOPGA9
 "#,
     ),
     (
         r#"pgpass-password"#,
         r#"root/.pgpass"#,
-        r#"db.corp.internal:5432:shop:shop:ywygRQu1TYOWTyz8
+        r#"db.corp.internal:5432:shop:shop:fgv48uTbpT1DyKj1
 "#,
-        r#"ywygRQu1TYOWTyz8"#,
+        r#"fgv48uTbpT1DyKj1"#,
         r#"root/.pgpass"#,
         r#"# hostname:port:database:username:password
 "#,
@@ -1282,19 +1283,19 @@ password=19bHmU5dXi65ER
     (
         r#"planetscale-token"#,
         r#"app/.env"#,
-        r#"PLANETSCALE_TOKEN=pscale_tkn_pE3_Y_Mt3jKbNWdTPec38eQa25Q3Yls4vW7vMIFeCIP
+        r#"PLANETSCALE_TOKEN=pscale_tkn_3Oo7vJiigmxdsmpE3_Y_Mt3jKbNWdTPec38eQa25Q3Y
 "#,
-        r#"pscale_tkn_pE3_Y_Mt3jKbNWdTPec38eQa25Q3Yls4vW7vMIFeCIP"#,
+        r#"pscale_tkn_3Oo7vJiigmxdsmpE3_Y_Mt3jKbNWdTPec38eQa25Q3Y"#,
         r#"app/.env"#,
-        r#"PLANETSCALE_TOKEN=pscale_tkn_pE3_Y_Mt3jKbNW
+        r#"PLANETSCALE_TOKEN=pscale_tkn_3Oo7vJiigmxdsm
 "#,
     ),
     (
         r#"django-secret-key"#,
         r#"app/shop/settings.py"#,
-        r#"SECRET_KEY = '^*7r2_ui7ftz(9r)32!i6jo2fsgxusifn3%q9n_*byr6cnvq_('
+        r#"SECRET_KEY = 'sw=2x=^l3x-%g-*68(=_e^cp7beh^*7r2_ui7ftz(9r)32!i6j'
 "#,
-        r#"^*7r2_ui7ftz(9r)32!i6jo2fsgxusifn3%q9n_*byr6cnvq_("#,
+        r#"sw=2x=^l3x-%g-*68(=_e^cp7beh^*7r2_ui7ftz(9r)32!i6j"#,
         r#"app/shop/settings.py"#,
         r#"SECRET_KEY = os.environ['DJANGO_SECRET_KEY']
 "#,
@@ -1302,9 +1303,9 @@ password=19bHmU5dXi65ER
     (
         r#"flask-secret-key"#,
         r#"app/app.py"#,
-        r#"app.secret_key = 'ee562FzVqWMKFnLjQky35i6J'
+        r#"app.secret_key = 'O8cFSGXUxSIFNdx15nQjNtqB'
 "#,
-        r#"ee562FzVqWMKFnLjQky35i6J"#,
+        r#"O8cFSGXUxSIFNdx15nQjNtqB"#,
         r#"app/app.py"#,
         r#"app.secret_key = os.urandom(24)
 "#,
@@ -1313,30 +1314,30 @@ password=19bHmU5dXi65ER
         r#"rails-secret-key-base"#,
         r#"app/config/secrets.yml"#,
         r#"production:
-  secret_key_base: e0d9c105e17ea489cdb496993d254d73c97c5237fd6f4a089677424f965fb22eb403812b0d3f442e59fea9e7f750a9a7c471048d10c08d50431abf933202b189
+  secret_key_base: c816a8ff2ab652584e0d9c105e17ea489cdb496993d254d73c97c5237fd6f4a089677424f965fb22eb403812b0d3f442e59fea9e7f750a9a7c471048d10c08d5
 "#,
-        r#"e0d9c105e17ea489cdb496993d254d73c97c5237fd6f4a089677424f965fb22eb403812b0d3f442e59fea9e7f750a9a7c471048d10c08d50431abf933202b189"#,
+        r#"c816a8ff2ab652584e0d9c105e17ea489cdb496993d254d73c97c5237fd6f4a089677424f965fb22eb403812b0d3f442e59fea9e7f750a9a7c471048d10c08d5"#,
         r#"app/config/secrets.yml"#,
         r#"production:
-  secret_key_base: e0d9c105e17ea489cdb496993d254d73c97c5237fd6f4a089677424f965f
+  secret_key_base: c816a8ff2ab652584e0d9c105e17ea489cdb496993d254d73c97c5237fd6
 "#,
     ),
     (
         r#"rails-master-key"#,
         r#"app/config/master.key"#,
-        r#"6970690efdcd4d082663f5ab51afad59
+        r#"0431abf933202b1896970690efdcd4d0
 "#,
-        r#"6970690efdcd4d082663f5ab51afad59"#,
+        r#"0431abf933202b1896970690efdcd4d0"#,
         r#"app/config/other.key"#,
-        r#"6970690efdcd4d082663f5ab51afad59
+        r#"0431abf933202b1896970690efdcd4d0
 "#,
     ),
     (
         r#"laravel-app-key"#,
         r#"var/www/.env"#,
-        r#"APP_KEY=base64:2Ha4z/Trjvn9A/LgSPltRAsPYkNdwHUm69AMi6/Uy02=
+        r#"APP_KEY=base64:jLbZO/VqtWFo9o1Un2Ha4z/Trjvn9A/LgSPltRAsPYk=
 "#,
-        r#"base64:2Ha4z/Trjvn9A/LgSPltRAsPYkNdwHUm69AMi6/Uy02="#,
+        r#"base64:jLbZO/VqtWFo9o1Un2Ha4z/Trjvn9A/LgSPltRAsPYk="#,
         r#"var/www/.env"#,
         r#"APP_KEY=
 "#,
@@ -1344,19 +1345,19 @@ password=19bHmU5dXi65ER
     (
         r#"symfony-app-secret"#,
         r#"var/www/.env"#,
-        r#"APP_SECRET=51b19b999764458a590bd78cd46fefe6
+        r#"APP_SECRET=37c159ef038ef5cdd51b19b999764458
 "#,
-        r#"51b19b999764458a590bd78cd46fefe6"#,
+        r#"37c159ef038ef5cdd51b19b999764458"#,
         r#"var/www/.env"#,
-        r#"APP_SECRET=51b19b999764458a590bd78cd46fefe
+        r#"APP_SECRET=37c159ef038ef5cdd51b19b99976445
 "#,
     ),
     (
         r#"wordpress-config-secret"#,
         r#"var/www/html/wp-config.php"#,
-        r#"define( 'AUTH_KEY', '^)d)sX1@jQ(36-#py#{2r_+(fw=[WZN0vvpc/Cp#Ne%#unrH2wc9V,I_6d=cCv6u' );
+        r#"define( 'AUTH_KEY', 'o|,XlC}t^2^fhw3T->[Y{84>94Z^)d)sX1@jQ(36-#py#{2r_+(fw=[WZN0vvpc/' );
 "#,
-        r#"^)d)sX1@jQ(36-#py#{2r_+(fw=[WZN0vvpc/Cp#Ne%#unrH2wc9V,I_6d=cCv6u"#,
+        r#"o|,XlC}t^2^fhw3T->[Y{84>94Z^)d)sX1@jQ(36-#py#{2r_+(fw=[WZN0vvpc/"#,
         r#"var/www/html/wp-config.php"#,
         r#"define( 'AUTH_KEY', 'put your unique phrase here' );
 "#,
@@ -1364,9 +1365,9 @@ password=19bHmU5dXi65ER
     (
         r#"netrc-password"#,
         r#"root/.netrc"#,
-        r#"machine api.corp.internal login deploy password NuFyYh5GvrkIpfcu
+        r#"machine api.corp.internal login deploy password BU1gGPsg68gXTVDb
 "#,
-        r#"NuFyYh5GvrkIpfcu"#,
+        r#"BU1gGPsg68gXTVDb"#,
         r#"root/.netrc"#,
         r#"machine api.corp.internal login deploy
 "#,
@@ -1375,9 +1376,9 @@ password=19bHmU5dXi65ER
         r#"password-in-env"#,
         r#"app/Dockerfile"#,
         r#"FROM debian:bookworm-slim
-ENV DB_PASSWORD=Zr5KgdDJCacxuoCZOwc
+ENV DB_PASSWORD=YOeKpEkdOoyO9BXtudX
 "#,
-        r#"Zr5KgdDJCacxuoCZOwc"#,
+        r#"YOeKpEkdOoyO9BXtudX"#,
         r#"app/Dockerfile"#,
         r#"FROM debian:bookworm-slim
 ENV DB_PASSWORD_FILE=/run/secrets/db_password
@@ -1386,19 +1387,19 @@ ENV DB_PASSWORD_FILE=/run/secrets/db_password
     (
         r#"url-basic-auth"#,
         r#"app/config/mirrors.yaml"#,
-        r#"mirror: https://deploy:vfTFoQjim08LRLfD@artifacts.corp.internal/pypi/simple
+        r#"mirror: https://deploy:NuFyYh5GvrkIpfcu@artifacts.corp.internal/pypi/simple
 "#,
-        r#"vfTFoQjim08LRLfD"#,
+        r#"NuFyYh5GvrkIpfcu"#,
         r#"app/config/mirrors.yaml"#,
-        r#"mirror: https://deploy:vfTFoQjim08LRLfD@example.com/pypi/simple
+        r#"mirror: https://deploy:NuFyYh5GvrkIpfcu@example.com/pypi/simple
 "#,
     ),
     (
         r#"authorization-header"#,
         r#"app/scripts/sync.sh"#,
-        r#"curl -H "Authorization: Bearer 4ZV7KigC3bZhWmZ2iyXoUPG4Yb1TgZ4wOTLDfrQu" https://api.corp.internal/v1/sync
+        r#"curl -H "Authorization: Bearer Zr5KgdDJCacxuoCZOwcvfTFoQjim08LRLfD4ZV7K" https://api.corp.internal/v1/sync
 "#,
-        r#"4ZV7KigC3bZhWmZ2iyXoUPG4Yb1TgZ4wOTLDfrQu"#,
+        r#"Zr5KgdDJCacxuoCZOwcvfTFoQjim08LRLfD4ZV7K"#,
         r#"app/scripts/sync.sh"#,
         r#"curl -H "Authorization: Bearer $API_TOKEN" https://api.corp.internal/v1/sync
 "#,
@@ -1407,9 +1408,9 @@ ENV DB_PASSWORD_FILE=/run/secrets/db_password
         r#"generic-password-assignment"#,
         r#"app/config/app.yaml"#,
         r#"database:
-  db_password: 9yoDPdvPwkEpT74M
+  db_password: igC3bZhWmZ2iyXoU
 "#,
-        r#"9yoDPdvPwkEpT74M"#,
+        r#"igC3bZhWmZ2iyXoU"#,
         r#"app/config/app.yaml"#,
         r#"database:
   db_password: ${DB_PASSWORD}
@@ -1418,9 +1419,9 @@ ENV DB_PASSWORD_FILE=/run/secrets/db_password
     (
         r#"generic-secret-assignment"#,
         r#"app/shop/payments.py"#,
-        r#"CLIENT_SECRET = "2WD70CWZwBsktxnSdfhUeYmyKgX4"
+        r#"CLIENT_SECRET = "PG4Yb1TgZ4wOTLDfrQu9yoDPdvPw"
 "#,
-        r#"2WD70CWZwBsktxnSdfhUeYmyKgX4"#,
+        r#"PG4Yb1TgZ4wOTLDfrQu9yoDPdvPw"#,
         r#"app/shop/payments.py"#,
         r#"CLIENT_SECRET = os.environ["CLIENT_SECRET"]
 "#,
