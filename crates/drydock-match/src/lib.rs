@@ -104,21 +104,33 @@ impl Matcher {
         &self.ecosystems
     }
 
-    fn lookup(&self, ecosystem: &str, name: &str) -> Result<Cached, Error> {
-        let key = (ecosystem.to_owned(), name.to_owned());
+    /// A database read through the cache: `key` names the query, `fetch`
+    /// runs it on a cache miss.
+    fn cached(
+        &self,
+        key: (String, String),
+        fetch: impl FnOnce(&Store) -> Result<Vec<Arc<Advisory>>, drydock_vulndb::Error>,
+    ) -> Result<Cached, Error> {
         if let Some(hit) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(hit);
         }
-        let found: Cached = if self.ecosystems.contains(ecosystem) {
+        let found: Cached = {
             let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-            store.advisories_for(ecosystem, name)?.into()
-        } else {
-            Arc::from(Vec::new())
+            fetch(&store)?.into()
         };
         if let Ok(mut c) = self.cache.write() {
             c.insert(key, found.clone());
         }
         Ok(found)
+    }
+
+    fn lookup(&self, ecosystem: &str, name: &str) -> Result<Cached, Error> {
+        if !self.ecosystems.contains(ecosystem) {
+            return Ok(Arc::from(Vec::new()));
+        }
+        self.cached((ecosystem.to_owned(), name.to_owned()), |s| {
+            s.advisories_for(ecosystem, name)
+        })
     }
 
     /// Matches every package of `inventory`.
@@ -294,18 +306,11 @@ impl Matcher {
     }
 
     fn by_id(&self, id: &str) -> Result<Cached, Error> {
-        let key = ("#id".to_owned(), id.to_owned());
-        if let Some(hit) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
-            return Ok(hit);
-        }
-        let found: Cached = {
-            let store = self.store.lock().unwrap_or_else(|p| p.into_inner());
-            store.advisories_by_id(id)?.into()
-        };
-        if let Ok(mut c) = self.cache.write() {
-            c.insert(key, found.clone());
-        }
-        Ok(found)
+        // `#id` cannot be an OSV ecosystem name, so the two kinds of keys
+        // never collide.
+        self.cached(("#id".to_owned(), id.to_owned()), |s| {
+            s.advisories_by_id(id)
+        })
     }
 
     fn match_one(
