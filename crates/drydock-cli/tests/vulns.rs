@@ -67,7 +67,8 @@ fn image(name: &str) -> String {
         .to_string()
 }
 
-fn scan(img: &str, db: &Path, extra: &[&str]) -> (Value, Output) {
+/// `drydock image IMG -q -f json --db-dir DB EXTRA...`
+fn run_image(img: &str, db: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "image",
         img,
@@ -78,7 +79,11 @@ fn scan(img: &str, db: &Path, extra: &[&str]) -> (Value, Output) {
         db.to_str().unwrap(),
     ];
     args.extend(extra);
-    let out = drydock(&args);
+    drydock(&args)
+}
+
+fn scan(img: &str, db: &Path, extra: &[&str]) -> (Value, Output) {
+    let out = run_image(img, db, extra);
     ok(&out);
     (
         serde_json::from_slice(&out.stdout).expect("json report"),
@@ -383,17 +388,7 @@ fn db_update_with_an_unreachable_source_keeps_the_database() {
 }
 
 fn scan_code(img: &str, db: &Path, extra: &[&str]) -> (Value, Option<i32>) {
-    let mut args = vec![
-        "image",
-        img,
-        "-q",
-        "-f",
-        "json",
-        "--db-dir",
-        db.to_str().unwrap(),
-    ];
-    args.extend(extra);
-    let out = drydock(&args);
+    let out = run_image(img, db, extra);
     assert!(
         matches!(out.status.code(), Some(0 | 1 | 3)),
         "{}",
