@@ -29,6 +29,8 @@ pub enum Severity {
     /// No rating available.
     #[default]
     Unknown,
+    /// Informational: worth knowing (a hardening inventory), not a defect.
+    Info,
     /// Rated as no real risk (Debian `unimportant`).
     Negligible,
     /// Low.
@@ -43,8 +45,9 @@ pub enum Severity {
 
 impl Severity {
     /// Every severity, lowest first.
-    pub const ALL: [Severity; 6] = [
+    pub const ALL: [Severity; 7] = [
         Self::Unknown,
+        Self::Info,
         Self::Negligible,
         Self::Low,
         Self::Medium,
@@ -56,6 +59,7 @@ impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Unknown => "UNKNOWN",
+            Self::Info => "INFO",
             Self::Negligible => "NEGLIGIBLE",
             Self::Low => "LOW",
             Self::Medium => "MEDIUM",
@@ -84,7 +88,9 @@ impl fmt::Display for Severity {
 
 /// A severity name that is not one of [`Severity::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown severity `{0}` (expected unknown, negligible, low, medium, high or critical)")]
+#[error(
+    "unknown severity `{0}` (expected unknown, info, negligible, low, medium, high or critical)"
+)]
 pub struct UnknownSeverity(pub String);
 
 impl FromStr for Severity {
@@ -351,6 +357,62 @@ pub struct Secret {
     /// files and history.
     pub fingerprint: String,
     /// Set when a policy hid this finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
+/// Where a misconfiguration was found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MisconfigLocation {
+    /// The file checked: a Dockerfile, manifest or compose file on disk, or a
+    /// path inside the image without the leading `/`. Absent for checks of
+    /// the image config itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based first line, for line-oriented inputs (Dockerfile, YAML).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// 1-based last line, when the construct spans several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<u32>,
+    /// Path of the offending setting inside a structured document:
+    /// `config.User`, `spec.template.spec.containers[0].securityContext.privileged`,
+    /// `HostConfig.Privileged`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_path: Option<String>,
+    /// The image layer involved, for image checks about files or history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<usize>,
+    /// The object checked inside a multi-object file: `Deployment/web`,
+    /// service `db` of a compose file, container `app`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+}
+
+/// A failed configuration check (Dockerfile, image, runtime, daemon, policy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Misconfiguration {
+    /// Stable check id (`DD-IMG-001`, `DD-DF-003`, `DD-K8S-PSS-PRIV`, or a
+    /// custom policy's id).
+    pub check_id: String,
+    /// One-line title of the check.
+    pub title: String,
+    /// Severity.
+    pub severity: Severity,
+    /// What kind of input the check ran on: `image`, `dockerfile`,
+    /// `kubernetes`, `compose`, `docker-inspect`, `daemon`, `policy`.
+    pub source: String,
+    /// Where.
+    pub location: MisconfigLocation,
+    /// The offending text or value, as found (secrets redacted).
+    pub evidence: String,
+    /// What to do about it, in one line.
+    pub remediation: String,
+    /// Benchmark and peer mappings: `CIS-Docker-4.1`, `dockle:CIS-DI-0001`,
+    /// `hadolint:DL3008`, `PSS-baseline:privileged`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    /// Set when a policy or an inline ignore hid this finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
 }

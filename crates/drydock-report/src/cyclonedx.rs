@@ -275,7 +275,7 @@ fn severity_name(s: Severity) -> &'static str {
         Severity::High => "high",
         Severity::Medium => "medium",
         Severity::Low => "low",
-        Severity::Negligible => "info",
+        Severity::Negligible | Severity::Info => "info",
         Severity::Unknown => "unknown",
     }
 }

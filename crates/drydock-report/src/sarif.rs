@@ -53,7 +53,7 @@ impl Level {
         match s {
             Severity::Critical | Severity::High => Self::Error,
             Severity::Medium => Self::Warning,
-            Severity::Low | Severity::Negligible | Severity::Unknown => Self::Note,
+            Severity::Low | Severity::Negligible | Severity::Info | Severity::Unknown => Self::Note,
         }
     }
 }
@@ -547,7 +547,7 @@ pub(crate) fn mapped_security_severity(s: Severity) -> f64 {
         Severity::High => 8.0,
         Severity::Medium => 5.5,
         Severity::Low => 2.0,
-        Severity::Negligible | Severity::Unknown => 0.0,
+        Severity::Negligible | Severity::Info | Severity::Unknown => 0.0,
     }
 }
 
