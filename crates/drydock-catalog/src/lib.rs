@@ -41,6 +41,7 @@ use serde::{Deserialize, Serialize};
 
 pub use assemble::{AssembleOptions, assemble};
 pub use driver::{FileFindings, LayerAnalysis, LayerDriver, cache_key};
+pub use drydock_java::MemberLimits;
 pub use secrets::SecretAnalyzer;
 
 /// Something that reads files of interest and reports what they contain.
@@ -109,6 +110,10 @@ pub struct SecretHit {
     pub line: u32,
     /// 1-based column.
     pub column: u32,
+    /// The archive member holding the secret, when the file is an archive
+    /// (`BOOT-INF/lib/inner.jar!/application.properties`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
 }
 
 /// A package as an analyzer sees it, before assembly adds layers and purls.

@@ -56,6 +56,10 @@ pub struct ImageArgs {
     /// Largest file the secret scanner reads, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 10 << 20)]
     secret_max_file: u64,
+    /// Largest jar, war or zip whose members the secret scanner reads, in
+    /// bytes (0: do not open archives)
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    secret_max_archive: u64,
     /// Report format: table, json, sarif, cyclonedx-json, spdx-json
     #[arg(short, long, default_value = "table")]
     format: String,
@@ -173,6 +177,19 @@ impl Policy {
         self.filter.apply(findings);
         warnings
     }
+
+    /// Suppress secrets by rule id or fingerprint, then keep the
+    /// `--severity` list. Returns warnings for this report.
+    fn apply_secrets(&self, secrets: &mut Vec<drydock_findings::Secret>) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some(f) = &self.ignore {
+            warnings.extend(f.apply_secrets(secrets, SystemTime::now()).warnings);
+        }
+        if let Some(keep) = &self.filter.severities {
+            secrets.retain(|s| keep.contains(&s.severity));
+        }
+        warnings
+    }
 }
 
 fn open_matcher(a: &VulnArgs) -> Result<(Matcher, Option<String>)> {
@@ -224,6 +241,11 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
         }
     }
     let mut report = crate::to_report(outcome);
+    warnings.extend(policy.apply_secrets(&mut report.secrets));
+    // A `.trivyignore` line covers every kind of finding, so an expired one
+    // is reported once per kind; say it once.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.clone()));
     if !quiet {
         for w in &warnings {
             eprintln!("warning: {w}");
@@ -259,6 +281,15 @@ fn secret_options(args: &ImageArgs) -> Result<drydock_scan::SecretOptions> {
         rules: std::sync::Arc::new(rules),
         limits,
         reveal: args.show_secrets,
+        archives: (args.secret_max_archive > 0).then(|| {
+            (
+                args.secret_max_archive,
+                drydock_scan::MemberLimits {
+                    max_member: args.secret_max_file,
+                    ..drydock_scan::MemberLimits::default()
+                },
+            )
+        }),
     })
 }
 

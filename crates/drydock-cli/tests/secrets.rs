@@ -228,3 +228,147 @@ keywords = ["postgres://"]
     assert_eq!(found.len(), 18, "{found:#?}");
     assert!(found.iter().any(|f| f["rule_id"] == "shop-db-user"));
 }
+
+const PAT: &str = "ghp_HAM2g98poBxUDRUAYCf9QrIn7Rpry5TuZ7Ny";
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        out.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// An image whose only secrets sit inside a Spring Boot style jar: one in
+/// the jar's own properties, one in a jar nested in it.
+fn jar_image(dir: &Path) -> String {
+    use drydock_test::{Comp, Layer, build, file, oci_single, write_tar};
+    let props = format!("spring.datasource.url=jdbc:h2:mem\ngithub.token={PAT}\n");
+    let inner = zip_of(&[("config/settings.yml", format!("token: {PAT}\n").as_bytes())]);
+    let jar = zip_of(&[
+        ("BOOT-INF/classes/application.properties", props.as_bytes()),
+        ("BOOT-INF/lib/inner.jar", &inner),
+        ("BOOT-INF/classes/App.class", b"\xca\xfe\xba\xbe\0\0"),
+    ]);
+    let built = build(
+        vec![Layer::new(&[file("app/app.jar", &jar)], Comp::Gzip)],
+        "amd64",
+    );
+    let path = dir.join("jar.oci.tar");
+    write_tar(&path, &oci_single(&built));
+    path.display().to_string()
+}
+
+#[test]
+fn secrets_inside_jars_are_reported_with_member_paths() {
+    let d = tempfile::tempdir().unwrap();
+    let img = jar_image(d.path());
+    let found = secrets(&img, &[]);
+    let mut places: Vec<(String, String)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_owned(),
+                f["location"]["path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    places.sort();
+    assert_eq!(
+        places,
+        [
+            (
+                "github-pat".to_owned(),
+                "app/app.jar!/BOOT-INF/classes/application.properties".to_owned()
+            ),
+            (
+                "github-pat".to_owned(),
+                "app/app.jar!/BOOT-INF/lib/inner.jar!/config/settings.yml".to_owned()
+            ),
+        ]
+    );
+    let props = found
+        .iter()
+        .find(|f| {
+            f["location"]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with(".properties")
+        })
+        .unwrap();
+    assert_eq!(props["location"]["line"], 2);
+
+    // `--secret-max-archive 0` leaves archives closed.
+    assert!(secrets(&img, &["--secret-max-archive", "0"]).is_empty());
+}
+
+#[test]
+fn ignore_file_suppresses_secrets_by_fingerprint_and_rule() {
+    let d = tempfile::tempdir().unwrap();
+    let img = jar_image(d.path());
+    let found = secrets(&img, &[]);
+    let nested = found
+        .iter()
+        .find(|f| {
+            f["location"]["path"]
+                .as_str()
+                .unwrap()
+                .contains("inner.jar")
+        })
+        .unwrap();
+    let fp = nested["fingerprint"].as_str().unwrap();
+    let ignore = d.path().join("ignore.yaml");
+    std::fs::write(
+        &ignore,
+        format!("secrets:\n  - id: {fp}\n    reason: revoked test token\n"),
+    )
+    .unwrap();
+    let ignore = ignore.to_str().unwrap();
+    let found = secrets(&img, &["--ignore-file", ignore]);
+    let suppressed: Vec<bool> = found.iter().map(|f| f["suppressed"].is_object()).collect();
+    assert_eq!(suppressed.iter().filter(|s| **s).count(), 1, "{found:#?}");
+    let hidden = found.iter().find(|f| f["suppressed"].is_object()).unwrap();
+    assert_eq!(hidden["fingerprint"], fp);
+    assert_eq!(hidden["suppressed"]["reason"], "revoked test token");
+
+    // One unsuppressed secret still fails the gate; a rule-wide ignore
+    // scoped to the jar's path clears it.
+    let out = drydock(&[
+        "image",
+        &img,
+        "--scanners",
+        "secret",
+        "-q",
+        "--ignore-file",
+        ignore,
+        "--exit-code",
+        "3",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let ignore2 = d.path().join("ignore2.yaml");
+    std::fs::write(
+        &ignore2,
+        "secrets:\n  - id: github-pat\n    reason: fixtures\n    paths: [\"app/app.jar!/**\"]\n",
+    )
+    .unwrap();
+    let out = drydock(&[
+        "image",
+        &img,
+        "--scanners",
+        "secret",
+        "-q",
+        "--ignore-file",
+        ignore2.to_str().unwrap(),
+        "--exit-code",
+        "3",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -58,7 +58,10 @@ mod manifest;
 mod pom;
 mod purl;
 mod text;
+mod walk;
 mod zipguard;
+
+pub use walk::{MemberLimits, is_walkable_archive, walk_members};
 
 use std::io::{Cursor, Read};
 
@@ -367,55 +370,69 @@ impl Scanner<'_> {
         Ok(())
     }
 
-    /// Decompresses entry `index`, refusing it when it declares or actually
-    /// produces more than `cap` bytes or more than the scan has left. The
-    /// reader is bounded by `take`, so a lying size header cannot make us
-    /// decompress past the bound.
     fn read_entry(
         &mut self,
         archive: &mut ZipArchive<Cursor<&[u8]>>,
         index: usize,
         cap: u64,
     ) -> Result<Vec<u8>, String> {
-        let budget = cap.min(self.remaining_bytes);
-        let mut file = archive
-            .by_index(index)
-            .map_err(|e| format!("unreadable entry: {e}"))?;
-        let declared = file.size();
-        if declared > cap {
-            return Err(format!(
-                "declares {declared} uncompressed bytes, more than the limit of {cap}"
-            ));
-        }
-        if declared > budget {
-            return Err(format!(
-                "scan-wide limit of {} decompressed bytes reached",
-                self.limits.max_total_uncompressed
-            ));
-        }
-        let mut data = Vec::new();
-        let outcome = (&mut file)
-            .take(budget.saturating_add(1))
-            .read_to_end(&mut data);
-        self.remaining_bytes = self.remaining_bytes.saturating_sub(data.len() as u64);
-        outcome.map_err(|e| format!("cannot decompress entry: {e}"))?;
-        if data.len() as u64 > budget {
-            return if budget < cap {
-                Err(format!(
-                    "scan-wide limit of {} decompressed bytes reached",
-                    self.limits.max_total_uncompressed
-                ))
-            } else {
-                Err(format!(
-                    "decompresses to more than the limit of {cap} bytes (declared {declared})"
-                ))
-            };
-        }
-        Ok(data)
+        read_bounded(
+            archive,
+            index,
+            cap,
+            &mut self.remaining_bytes,
+            self.limits.max_total_uncompressed,
+        )
     }
 }
 
-fn entry_name(archive: &ZipArchive<Cursor<&[u8]>>, index: usize) -> String {
+/// Decompresses entry `index`, refusing it when it declares or actually
+/// produces more than `cap` bytes or more than the scan has left
+/// (`remaining`, out of a scan-wide `total`). The reader is bounded by
+/// `take`, so a lying size header cannot make us decompress past the bound.
+pub(crate) fn read_bounded(
+    archive: &mut ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+    cap: u64,
+    remaining: &mut u64,
+    total: u64,
+) -> Result<Vec<u8>, String> {
+    let budget = cap.min(*remaining);
+    let mut file = archive
+        .by_index(index)
+        .map_err(|e| format!("unreadable entry: {e}"))?;
+    let declared = file.size();
+    if declared > cap {
+        return Err(format!(
+            "declares {declared} uncompressed bytes, more than the limit of {cap}"
+        ));
+    }
+    if declared > budget {
+        return Err(format!(
+            "scan-wide limit of {total} decompressed bytes reached"
+        ));
+    }
+    let mut data = Vec::new();
+    let outcome = (&mut file)
+        .take(budget.saturating_add(1))
+        .read_to_end(&mut data);
+    *remaining = remaining.saturating_sub(data.len() as u64);
+    outcome.map_err(|e| format!("cannot decompress entry: {e}"))?;
+    if data.len() as u64 > budget {
+        return if budget < cap {
+            Err(format!(
+                "scan-wide limit of {total} decompressed bytes reached"
+            ))
+        } else {
+            Err(format!(
+                "decompresses to more than the limit of {cap} bytes (declared {declared})"
+            ))
+        };
+    }
+    Ok(data)
+}
+
+pub(crate) fn entry_name(archive: &ZipArchive<Cursor<&[u8]>>, index: usize) -> String {
     match archive.name_for_index(index) {
         Some(Ok(name)) => name.into_owned(),
         _ => archive

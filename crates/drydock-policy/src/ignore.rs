@@ -8,7 +8,9 @@ use std::fmt;
 use std::path::Path;
 use std::time::SystemTime;
 
-use drydock_findings::{Suppression, SuppressionKind, Vulnerability};
+use drydock_findings::{
+    Misconfiguration, Secret, SecretLocation, Suppression, SuppressionKind, Vulnerability,
+};
 use globset::{GlobBuilder, GlobMatcher};
 use serde::{Deserialize, Deserializer};
 
@@ -126,11 +128,33 @@ fn normalize_path(p: &str) -> &str {
     p.trim_start_matches('/')
 }
 
+/// Which findings a rule applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// `vulnerabilities:`; `id` is an advisory id or alias.
+    Vulnerability,
+    /// `secrets:`; `id` is a rule id or a finding's fingerprint.
+    Secret,
+    /// `misconfigurations:`; `id` is a check id.
+    Misconfiguration,
+    /// A `.trivyignore` line, which (as in trivy) may name any of them.
+    Any,
+}
+
+impl Scope {
+    fn covers(self, other: Scope) -> bool {
+        self == Scope::Any || self == other
+    }
+}
+
 /// One rule of an ignore file.
 #[derive(Debug, Clone)]
 pub struct IgnoreRule {
-    /// The advisory id or alias it ignores (compared case-insensitively).
+    /// What it ignores: an advisory id or alias, a secret rule id or
+    /// fingerprint, a check id (compared case-insensitively).
     pub id: String,
+    /// Which kind of finding it applies to.
+    pub scope: Scope,
     /// Why it is safe to ignore.
     pub reason: Option<String>,
     /// When the rule stops applying.
@@ -143,17 +167,40 @@ pub struct IgnoreRule {
     pub origin: String,
 }
 
+fn paths_allow(globs: &[PathGlob], path: Option<&str>) -> bool {
+    globs.is_empty() || path.is_some_and(|p| globs.iter().any(|g| g.is_match(p)))
+}
+
 impl IgnoreRule {
     /// True when the rule covers `v`, whose package purl was parsed into
     /// `purl`. Expiry is not considered here.
     pub fn matches(&self, v: &Vulnerability, purl: &Candidate) -> bool {
-        v.ids().any(|i| i.eq_ignore_ascii_case(&self.id))
+        self.scope.covers(Scope::Vulnerability)
+            && v.ids().any(|i| i.eq_ignore_ascii_case(&self.id))
             && (self.purls.is_empty() || self.purls.iter().any(|p| p.matches_candidate(purl)))
-            && (self.paths.is_empty()
-                || v.package
-                    .path
-                    .as_deref()
-                    .is_some_and(|path| self.paths.iter().any(|g| g.is_match(path))))
+            && paths_allow(&self.paths, v.package.path.as_deref())
+    }
+
+    /// True when the rule covers the secret `s`: its id is the secret's rule
+    /// id or fingerprint, and its paths (if any) match the file the secret is
+    /// in (`outer.jar!/member` for archive members).
+    pub fn matches_secret(&self, s: &Secret) -> bool {
+        let path = match &s.location {
+            SecretLocation::File { path, .. } => Some(path.as_str()),
+            _ => None,
+        };
+        self.scope.covers(Scope::Secret)
+            && (s.rule_id.eq_ignore_ascii_case(&self.id)
+                || s.fingerprint.eq_ignore_ascii_case(&self.id))
+            && paths_allow(&self.paths, path)
+    }
+
+    /// True when the rule covers the misconfiguration `m`: its id is the
+    /// check id, and its paths (if any) match the checked file.
+    pub fn matches_misconfig(&self, m: &Misconfiguration) -> bool {
+        self.scope.covers(Scope::Misconfiguration)
+            && m.check_id.eq_ignore_ascii_case(&self.id)
+            && paths_allow(&self.paths, m.location.file.as_deref())
     }
 }
 
@@ -177,11 +224,34 @@ pub struct IgnoreFile {
 #[derive(Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a mapping with a `vulnerabilities` list"
+    expecting = "a mapping with `vulnerabilities`, `secrets` or `misconfigurations` lists"
 )]
 struct RawFile {
     #[serde(default)]
     vulnerabilities: Option<Vec<RawRule>>,
+    #[serde(default)]
+    secrets: Option<Vec<RawPathRule>>,
+    #[serde(default)]
+    misconfigurations: Option<Vec<RawPathRule>>,
+}
+
+/// A rule of the `secrets` or `misconfigurations` list: like a
+/// vulnerability rule, without purls (they are not about packages).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a rule mapping with an `id`")]
+struct RawPathRule {
+    #[serde(deserialize_with = "de_id")]
+    id: String,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default, deserialize_with = "de_expiry")]
+    expires: Option<Expiry>,
+    #[serde(default, deserialize_with = "de_paths")]
+    paths: Vec<PathGlob>,
+}
+
+fn clean_reason(r: Option<String>) -> Option<String> {
+    r.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 #[derive(Deserialize)]
@@ -272,23 +342,49 @@ impl IgnoreFile {
                 message,
             }
         })?;
-        let rules: Vec<IgnoreRule> = raw
-            .and_then(|r| r.vulnerabilities)
+        let raw = raw.unwrap_or(RawFile {
+            vulnerabilities: None,
+            secrets: None,
+            misconfigurations: None,
+        });
+        let mut rules: Vec<IgnoreRule> = raw
+            .vulnerabilities
             .unwrap_or_default()
             .into_iter()
             .enumerate()
             .map(|(i, r)| IgnoreRule {
                 id: r.id,
-                reason: r
-                    .reason
-                    .map(|s| s.trim().to_owned())
-                    .filter(|s| !s.is_empty()),
+                scope: Scope::Vulnerability,
+                reason: clean_reason(r.reason),
                 expires: r.expires,
                 purls: r.purls,
                 paths: r.paths,
                 origin: format!("vulnerabilities[{i}]"),
             })
             .collect();
+        for (list, scope, name) in [
+            (raw.secrets, Scope::Secret, "secrets"),
+            (
+                raw.misconfigurations,
+                Scope::Misconfiguration,
+                "misconfigurations",
+            ),
+        ] {
+            rules.extend(
+                list.unwrap_or_default()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, r)| IgnoreRule {
+                        id: r.id,
+                        scope,
+                        reason: clean_reason(r.reason),
+                        expires: r.expires,
+                        purls: Vec::new(),
+                        paths: r.paths,
+                        origin: format!("{name}[{i}]"),
+                    }),
+            );
+        }
         Ok(Self::finish(source, IgnoreFormat::Yaml, rules, Vec::new()))
     }
 
@@ -335,6 +431,7 @@ impl IgnoreFile {
             }
             rules.push(IgnoreRule {
                 id: id.to_owned(),
+                scope: Scope::Any,
                 reason: comment.filter(|c| !c.is_empty()).map(str::to_owned),
                 expires,
                 purls: Vec::new(),
@@ -387,14 +484,10 @@ impl IgnoreFile {
         &self.rules
     }
 
-    /// Marks every finding covered by an unexpired rule as suppressed
-    /// (kind `IgnoreFile`, the first matching rule's reason). Findings
-    /// already suppressed keep their suppression. Each expired rule yields
-    /// a warning naming it and its expiry, and suppresses nothing.
-    pub fn apply(&self, findings: &mut [Vulnerability], now: SystemTime) -> Applied {
-        let mut out = Applied::default();
+    /// The unexpired rules for `scope`, and a warning for each expired one.
+    fn active(&self, scope: Scope, now: SystemTime, out: &mut Applied) -> Vec<&IgnoreRule> {
         let mut active = Vec::with_capacity(self.rules.len());
-        for r in &self.rules {
+        for r in self.rules.iter().filter(|r| r.scope.covers(scope)) {
             match &r.expires {
                 Some(e) if e.is_expired(now) => out.warnings.push(format!(
                     "{}: rule {} ignoring {} expired {}; it no longer suppresses anything",
@@ -403,6 +496,24 @@ impl IgnoreFile {
                 _ => active.push(r),
             }
         }
+        active
+    }
+
+    fn suppression(&self, rule: &IgnoreRule) -> Suppression {
+        Suppression {
+            kind: SuppressionKind::IgnoreFile,
+            source: self.source.clone(),
+            reason: rule.reason.clone(),
+        }
+    }
+
+    /// Marks every finding covered by an unexpired rule as suppressed
+    /// (kind `IgnoreFile`, the first matching rule's reason). Findings
+    /// already suppressed keep their suppression. Each expired rule yields
+    /// a warning naming it and its expiry, and suppresses nothing.
+    pub fn apply(&self, findings: &mut [Vulnerability], now: SystemTime) -> Applied {
+        let mut out = Applied::default();
+        let active = self.active(Scope::Vulnerability, now, &mut out);
         if active.is_empty() {
             return out;
         }
@@ -414,11 +525,35 @@ impl IgnoreFile {
                 Candidate::unparsed()
             };
             if let Some(rule) = active.iter().find(|r| r.matches(v, &purl)) {
-                v.suppressed = Some(Suppression {
-                    kind: SuppressionKind::IgnoreFile,
-                    source: self.source.clone(),
-                    reason: rule.reason.clone(),
-                });
+                v.suppressed = Some(self.suppression(rule));
+                out.suppressed += 1;
+            }
+        }
+        out
+    }
+
+    /// [`IgnoreFile::apply`] for secrets: rules of the `secrets` list (and
+    /// `.trivyignore` lines) naming a rule id or a fingerprint.
+    pub fn apply_secrets(&self, findings: &mut [Secret], now: SystemTime) -> Applied {
+        let mut out = Applied::default();
+        let active = self.active(Scope::Secret, now, &mut out);
+        for s in findings.iter_mut().filter(|s| s.suppressed.is_none()) {
+            if let Some(rule) = active.iter().find(|r| r.matches_secret(s)) {
+                s.suppressed = Some(self.suppression(rule));
+                out.suppressed += 1;
+            }
+        }
+        out
+    }
+
+    /// [`IgnoreFile::apply`] for misconfigurations: rules of the
+    /// `misconfigurations` list (and `.trivyignore` lines) naming a check id.
+    pub fn apply_misconfigs(&self, findings: &mut [Misconfiguration], now: SystemTime) -> Applied {
+        let mut out = Applied::default();
+        let active = self.active(Scope::Misconfiguration, now, &mut out);
+        for m in findings.iter_mut().filter(|m| m.suppressed.is_none()) {
+            if let Some(rule) = active.iter().find(|r| r.matches_misconfig(m)) {
+                m.suppressed = Some(self.suppression(rule));
                 out.suppressed += 1;
             }
         }

@@ -28,7 +28,7 @@ mod when;
 
 pub use error::PolicyError;
 pub use filter::{Filter, GateResult, gate, only_new, parse_severity_list};
-pub use ignore::{Expiry, IgnoreFile, IgnoreFormat, IgnoreRule, PathGlob};
+pub use ignore::{Expiry, IgnoreFile, IgnoreFormat, IgnoreRule, PathGlob, Scope};
 pub use purl::{Candidate, PurlPattern};
 pub use vex::{VexComponent, VexDocument, VexProduct, VexStatement, VexStatus, apply_vex};
 

@@ -51,7 +51,7 @@ fn severity_list_and_minimum() {
         severities: Some(parse_severity_list("HIGH,CRITICAL").unwrap()),
         ..Filter::default()
     };
-    assert_eq!(filter.apply(&mut f), 4);
+    assert_eq!(filter.apply(&mut f), Severity::ALL.len() - 2);
     assert_eq!(ids(&f), ["HIGH", "CRITICAL"]);
 
     let mut f = all.clone();
@@ -59,7 +59,7 @@ fn severity_list_and_minimum() {
         min_severity: Some(Severity::Medium),
         ..Filter::default()
     };
-    assert_eq!(filter.apply(&mut f), 3);
+    assert_eq!(filter.apply(&mut f), Severity::ALL.len() - 3);
     assert_eq!(ids(&f), ["MEDIUM", "HIGH", "CRITICAL"]);
 
     // Both constraints hold at once.
@@ -69,13 +69,13 @@ fn severity_list_and_minimum() {
         severities: Some(vec![Severity::Low, Severity::Critical]),
         ignore_unfixed: false,
     };
-    assert_eq!(filter.apply(&mut f), 5);
+    assert_eq!(filter.apply(&mut f), Severity::ALL.len() - 1);
     assert_eq!(ids(&f), ["CRITICAL"]);
 
     // The default filter keeps everything.
     let mut f = all;
     assert_eq!(Filter::default().apply(&mut f), 0);
-    assert_eq!(f.len(), 6);
+    assert_eq!(f.len(), Severity::ALL.len());
 }
 
 #[test]

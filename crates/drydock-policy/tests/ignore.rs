@@ -153,8 +153,8 @@ fn unknown_key_is_an_error_naming_key_and_file() {
         other => panic!("{other:?}"),
     }
 
-    let err = IgnoreFile::parse_yaml("misconfigurations: []\n", "f.yaml").unwrap_err();
-    assert!(err.to_string().contains("`misconfigurations`"), "{err}");
+    let err = IgnoreFile::parse_yaml("malware_rules: []\n", "f.yaml").unwrap_err();
+    assert!(err.to_string().contains("`malware_rules`"), "{err}");
 }
 
 #[test]
@@ -315,4 +315,142 @@ fn missing_file_is_a_read_error() {
     let err = IgnoreFile::load(&fixture("does-not-exist.yaml")).unwrap_err();
     assert!(matches!(err, PolicyError::Read { .. }));
     assert!(err.to_string().contains("does-not-exist.yaml"), "{err}");
+}
+
+fn secret(rule: &str, path: Option<&str>, fingerprint: &str) -> drydock_findings::Secret {
+    use drydock_findings::{Secret, SecretLocation, Severity};
+    let location = match path {
+        Some(p) => SecretLocation::File {
+            path: p.to_owned(),
+            layer: drydock_inventory::LayerRef {
+                index: 1,
+                diff_id: None,
+            },
+            deleted_in_layer: None,
+            replaced_in_layer: None,
+            line: 1,
+            column: 1,
+        },
+        None => SecretLocation::Env {
+            name: "TOKEN".into(),
+        },
+    };
+    Secret {
+        rule_id: rule.into(),
+        title: rule.into(),
+        category: "cloud".into(),
+        severity: Severity::Critical,
+        location,
+        redacted: "AKIA…(20 chars)".into(),
+        secret: None,
+        fingerprint: fingerprint.into(),
+        suppressed: None,
+    }
+}
+
+fn misconfig(id: &str, file: Option<&str>) -> drydock_findings::Misconfiguration {
+    drydock_findings::Misconfiguration {
+        check_id: id.into(),
+        title: id.into(),
+        severity: drydock_findings::Severity::High,
+        source: "dockerfile".into(),
+        location: drydock_findings::MisconfigLocation {
+            file: file.map(str::to_owned),
+            ..Default::default()
+        },
+        evidence: String::new(),
+        remediation: String::new(),
+        references: Vec::new(),
+        suppressed: None,
+    }
+}
+
+#[test]
+fn yaml_secret_and_misconfig_rules_apply_only_to_their_kind() {
+    let text = r#"
+vulnerabilities:
+  - id: aws-access-key-id
+    reason: a vulnerability rule must not hide a secret of the same name
+secrets:
+  - id: github-pat
+    reason: test fixture token, revoked
+    paths: ["app/tests/**"]
+  - id: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    reason: rotated on 2026-10-01
+misconfigurations:
+  - id: DD-DF-004
+    reason: the build stage runs as root on purpose
+    paths: ["build/Dockerfile"]
+"#;
+    let (file, warnings) = IgnoreFile::parse_yaml(text, ".drydockignore.yaml").unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(file.rules().len(), 4);
+    assert_eq!(file.rules()[1].origin, "secrets[0]");
+    assert_eq!(file.rules()[3].origin, "misconfigurations[0]");
+    let now = utc("2026-06-01", 0);
+    let mut secrets = vec![
+        secret("github-pat", Some("app/tests/conftest.py"), "aa"),
+        secret("github-pat", Some("app/settings.py"), "bb"),
+        secret("github-pat", None, "cc"),
+        secret(
+            "slack-webhook-url",
+            Some("etc/x"),
+            "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08",
+        ),
+        secret("aws-access-key-id", Some("root/.aws/credentials"), "dd"),
+    ];
+    let applied = file.apply_secrets(&mut secrets, now);
+    assert_eq!(applied.suppressed, 2);
+    let hidden: Vec<bool> = secrets.iter().map(|s| s.suppressed.is_some()).collect();
+    assert_eq!(hidden, [true, false, false, true, false]);
+    let s = secrets[0].suppressed.as_ref().unwrap();
+    assert_eq!(s.kind, SuppressionKind::IgnoreFile);
+    assert_eq!(s.reason.as_deref(), Some("test fixture token, revoked"));
+
+    let mut m = vec![
+        misconfig("DD-DF-004", Some("build/Dockerfile")),
+        misconfig("DD-DF-004", Some("Dockerfile")),
+        misconfig("dd-df-004", None),
+    ];
+    assert_eq!(file.apply_misconfigs(&mut m, now).suppressed, 1);
+    assert!(m[0].suppressed.is_some() && m[1].suppressed.is_none() && m[2].suppressed.is_none());
+}
+
+#[test]
+fn trivyignore_lines_cover_every_kind_and_secret_rules_reject_purls() {
+    let (file, _) = IgnoreFile::parse_trivyignore(
+        "generic-api-key # fixture\nDD-IMG-001 # base image decides\n",
+        ".trivyignore",
+    )
+    .unwrap();
+    let now = utc("2026-06-01", 0);
+    let mut s = vec![secret("generic-api-key", Some("a"), "x")];
+    assert_eq!(file.apply_secrets(&mut s, now).suppressed, 1);
+    let mut m = vec![misconfig("DD-IMG-001", None)];
+    assert_eq!(file.apply_misconfigs(&mut m, now).suppressed, 1);
+
+    let err = IgnoreFile::parse_yaml(
+        "secrets:\n  - id: github-pat\n    purls: [\"pkg:pypi/x\"]\n",
+        "i.yaml",
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("purls") && msg.contains("i.yaml"), "{msg}");
+}
+
+#[test]
+fn expired_secret_rule_warns_and_suppresses_nothing() {
+    let (file, _) = IgnoreFile::parse_yaml(
+        "secrets:\n  - id: github-pat\n    reason: r\n    expires: 2026-01-31\n",
+        "i.yaml",
+    )
+    .unwrap();
+    let mut s = vec![secret("github-pat", Some("a"), "x")];
+    let applied = file.apply_secrets(&mut s, utc("2026-06-01", 0));
+    assert_eq!(applied.suppressed, 0);
+    assert!(
+        applied.warnings[0].contains("secrets[0]"),
+        "{:?}",
+        applied.warnings
+    );
 }

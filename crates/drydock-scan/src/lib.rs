@@ -23,6 +23,7 @@ use drydock_layer::{LayerError, Limits};
 use drydock_source::{Image, OpenOptions, RootfsLimits, SourceError, SourceKind};
 use rayon::prelude::*;
 
+pub use drydock_catalog::MemberLimits;
 pub use secrets::SecretOptions;
 
 /// Receives progress events; implementations must be cheap and thread-safe.
@@ -144,6 +145,7 @@ pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, Sc
         analyzers.push(Box::new(drydock_catalog::SecretAnalyzer::new(
             s.rules.clone(),
             s.limits,
+            s.archives.clone(),
         )));
     }
     let mut warnings = image.warnings.clone();

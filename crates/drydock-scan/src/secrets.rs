@@ -19,6 +19,9 @@ pub struct SecretOptions {
     pub limits: Limits,
     /// Keep the secret values in the findings (`--show-secrets`).
     pub reveal: bool,
+    /// Open archives (jar, war, zip) up to this many bytes and scan their
+    /// members within these limits; `None` leaves archives alone.
+    pub archives: Option<(u64, drydock_catalog::MemberLimits)>,
 }
 
 impl std::fmt::Debug for SecretOptions {
@@ -27,6 +30,7 @@ impl std::fmt::Debug for SecretOptions {
             .field("rules", &self.rules.rules().len())
             .field("limits", &self.limits)
             .field("reveal", &self.reveal)
+            .field("archives", &self.archives)
             .finish()
     }
 }
@@ -59,13 +63,17 @@ pub(crate) fn collect(
             };
             for f in &file.findings {
                 let Finding::Secret(h) = f else { continue };
+                let mut path = file.path.trim_start_matches('/').to_owned();
+                if let Some(member) = &h.member {
+                    path = format!("{path}!/{member}");
+                }
                 out.push(Secret {
                     rule_id: h.rule_id.clone(),
                     title: h.title.clone(),
                     category: h.category.clone(),
                     severity: severity(&h.severity),
                     location: SecretLocation::File {
-                        path: file.path.trim_start_matches('/').to_owned(),
+                        path: path.clone(),
                         layer: layer.clone(),
                         deleted_in_layer: deleted,
                         replaced_in_layer: replaced,
@@ -74,7 +82,7 @@ pub(crate) fn collect(
                     },
                     redacted: drydock_secrets::redact(&h.secret),
                     secret: opts.reveal.then(|| h.secret.clone()),
-                    fingerprint: drydock_secrets::fingerprint(&h.rule_id, &file.path, &h.secret),
+                    fingerprint: drydock_secrets::fingerprint(&h.rule_id, &path, &h.secret),
                     suppressed: None,
                 });
             }

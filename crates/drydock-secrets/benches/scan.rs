@@ -1,6 +1,6 @@
 //! Throughput of `RuleSet::scan` over a mixed in-memory corpus (single-threaded).
 //!
-//! `cargo bench -p drydock-secrets` builds a deterministic 256 MiB corpus of source code, JSON,
+//! `cargo bench -p drydock-secrets` builds a deterministic 1 GiB corpus of source code, JSON,
 //! minified JavaScript, prose, logs, binary blobs and base64 blobs with a few planted secrets,
 //! runs `wants_path` + `scan` over every file and prints MB/s overall and per content kind
 //! (best of three passes). The keyword density of the synthetic code is about that of real
@@ -207,7 +207,7 @@ fn main() {
     let total_mb: usize = std::env::var("DRYDOCK_SECRETS_BENCH_MB")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
+        .unwrap_or(1024);
     let target = total_mb * 1024 * 1024;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     type Gen = fn(&mut Rng, usize) -> Vec<u8>;
