@@ -136,7 +136,7 @@ fn main() -> ExitCode {
 
 fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
     let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let outcome = run_scan(&args.scan, rootfs, args.out.quiet, None)?;
+    let outcome = run_scan(&args.scan, rootfs, args.out.quiet, Scanners::default())?;
     let report = to_report(outcome);
     write_report(&report, format, args.out.output.as_deref())?;
     Ok(ExitCode::SUCCESS)
@@ -144,16 +144,24 @@ fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
 
 /// Scans an image (or a root filesystem) into an inventory, with the
 /// progress bar and warnings on standard error unless quiet.
+/// The optional scanners of one run.
+#[derive(Default)]
+pub(crate) struct Scanners {
+    pub secrets: Option<drydock_scan::SecretOptions>,
+    pub misconfig: Option<drydock_scan::MisconfigOptions>,
+}
+
 pub(crate) fn run_scan(
     args: &ScanArgs,
     rootfs: bool,
     quiet: bool,
-    secrets: Option<drydock_scan::SecretOptions>,
+    scanners: Scanners,
 ) -> Result<ScanOutcome> {
     let mut options = ScanOptions {
         rootfs,
         cache_dir: cache_dir(args),
-        secrets,
+        secrets: scanners.secrets,
+        misconfig: scanners.misconfig,
         ..ScanOptions::default()
     };
     if let Some(p) = &args.platform {
@@ -186,6 +194,7 @@ pub(crate) fn to_report(outcome: ScanOutcome) -> ScanReport {
         layers,
         warnings,
         secrets,
+        misconfigurations,
     } = outcome;
     let kind = if image.kind == drydock_source::SourceKind::Rootfs {
         TargetKind::Filesystem
@@ -220,6 +229,8 @@ pub(crate) fn to_report(outcome: ScanOutcome) -> ScanReport {
         inventory,
         vulnerabilities: Vec::new(),
         secrets,
+        misconfigurations,
+        malware: Vec::new(),
         warnings,
     }
 }

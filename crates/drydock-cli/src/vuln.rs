@@ -27,7 +27,7 @@ use crate::{OutputArgs, ScanArgs};
 const FINDINGS_ONLY: Sections = Sections::findings(true, false);
 
 /// Scanners `drydock image` can run.
-const SCANNERS: &[&str] = &["vuln", "secret"];
+const SCANNERS: &[&str] = &["vuln", "secret", "misconfig"];
 
 /// Ignore files picked up from the working directory when no
 /// `--ignore-file` is given, in this order.
@@ -38,7 +38,7 @@ const DEFAULT_IGNORE_FILES: &[&str] =
 pub struct ImageArgs {
     #[command(flatten)]
     scan: ScanArgs,
-    /// Scanners to run, comma-separated: vuln, secret
+    /// Scanners to run, comma-separated: vuln, secret, misconfig
     #[arg(
         long,
         value_name = "LIST",
@@ -178,6 +178,19 @@ impl Policy {
         warnings
     }
 
+    /// Suppress misconfigurations by check id, then keep the `--severity`
+    /// list.
+    fn apply_misconfigs(&self, found: &mut Vec<drydock_findings::Misconfiguration>) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some(f) = &self.ignore {
+            warnings.extend(f.apply_misconfigs(found, SystemTime::now()).warnings);
+        }
+        if let Some(keep) = &self.filter.severities {
+            found.retain(|m| keep.contains(&m.severity));
+        }
+        warnings
+    }
+
     /// Suppress secrets by rule id or fingerprint, then keep the
     /// `--severity` list. Returns warnings for this report.
     fn apply_secrets(&self, secrets: &mut Vec<drydock_findings::Secret>) -> Vec<String> {
@@ -212,6 +225,7 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
     }
     let want_vuln = args.scanners.iter().any(|s| s == "vuln");
     let want_secret = args.scanners.iter().any(|s| s == "secret");
+    let want_misconfig = args.scanners.iter().any(|s| s == "misconfig");
     let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let secrets = if want_secret {
         Some(secret_options(&args)?)
@@ -226,7 +240,22 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
         None
     };
     let quiet = args.out.quiet;
-    let outcome = crate::run_scan(&args.scan, is_rootfs(&args.scan.target), quiet, secrets)?;
+    let misconfig = want_misconfig.then(|| drydock_scan::MisconfigOptions {
+        // The same rules the secret scanner uses recognise credentials in
+        // ENV and build arguments by their value.
+        secret_rules: Some(
+            secrets
+                .as_ref()
+                .map(|s| s.rules.clone())
+                .unwrap_or_else(|| std::sync::Arc::new(drydock_secrets::RuleSet::builtin())),
+        ),
+    });
+    let outcome = crate::run_scan(
+        &args.scan,
+        is_rootfs(&args.scan.target),
+        quiet,
+        crate::Scanners { secrets, misconfig },
+    )?;
     let mut warnings: Vec<String> = policy.warnings.clone();
     let mut findings = Vec::new();
     if let Some((matcher, stale)) = &db {
@@ -242,6 +271,7 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
     }
     let mut report = crate::to_report(outcome);
     warnings.extend(policy.apply_secrets(&mut report.secrets));
+    warnings.extend(policy.apply_misconfigs(&mut report.misconfigurations));
     // A `.trivyignore` line covers every kind of finding, so an expired one
     // is reported once per kind; say it once.
     let mut seen = std::collections::HashSet::new();
@@ -253,8 +283,13 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
     }
     report.warnings.extend(warnings);
     report.vulnerabilities = findings;
+    // Informational findings (the hardening inventory) never fail a gate.
     let failed = gate_failed(&report.vulnerabilities)
-        || report.secrets.iter().any(|s| s.suppressed.is_none());
+        || report.secrets.iter().any(|s| s.suppressed.is_none())
+        || report
+            .misconfigurations
+            .iter()
+            .any(|m| m.suppressed.is_none() && m.severity > Severity::Info);
     let sections = Sections::findings(want_vuln, want_secret);
     crate::write_report_with(&report, format, &sections, args.out.output.as_deref())?;
     Ok(exit(args.vuln.exit_code, failed))
@@ -324,7 +359,7 @@ fn base_findings(
             cache_dir: scan.cache_dir.clone(),
             no_cache: scan.no_cache,
         };
-        crate::run_scan(&args, is_rootfs(base), quiet, None)
+        crate::run_scan(&args, is_rootfs(base), quiet, crate::Scanners::default())
             .with_context(|| format!("cannot scan base `{base}`"))?
             .inventory
     };
@@ -507,6 +542,8 @@ fn sbom_report(
         inventory,
         vulnerabilities,
         secrets: Vec::new(),
+        misconfigurations: Vec::new(),
+        malware: Vec::new(),
         warnings,
     }
 }

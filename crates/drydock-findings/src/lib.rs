@@ -417,6 +417,44 @@ pub struct Misconfiguration {
     pub suppressed: Option<Suppression>,
 }
 
+/// A file one of the malware engines flagged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Malware {
+    /// The engine: `yara`, `hash` or `clamav`.
+    pub engine: String,
+    /// The YARA rule (`namespace.rule` for user rules), the hash list entry's
+    /// name, or the ClamAV signature.
+    pub rule: String,
+    /// `webshell`, `miner`, `backdoor`, `hacktool`, `rootkit`, `test-file`
+    /// or `malware`.
+    pub category: String,
+    /// Severity.
+    pub severity: Severity,
+    /// What the rule detects, in one line.
+    pub description: String,
+    /// Path inside the image without the leading `/`; archive members are
+    /// `outer.jar!/member`.
+    pub path: String,
+    /// The layer whose copy of the file matched.
+    pub layer: LayerRef,
+    /// Set when a later layer deleted the file: it is still in the image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_in_layer: Option<usize>,
+    /// Set when a later layer replaced the file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_in_layer: Option<usize>,
+    /// Matched or decoded text, escaped and truncated; decoded evidence
+    /// says how it was decoded (`decoded base64_decode → gzinflate: …`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// SHA-256 of the file, when the engine computed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// Set when a policy hid this finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,8 @@ pub(crate) fn report_hash(report: &ScanReport) -> Result<[u8; 32], Error> {
         inventory,
         vulnerabilities,
         secrets: _,
+        misconfigurations: _,
+        malware: _,
         warnings,
     } = report;
     let bytes = serde_json::to_vec(&SbomView {

@@ -236,7 +236,7 @@ use std::fmt;
 use std::io::Write;
 use std::str::FromStr;
 
-use drydock_findings::{Secret, Vulnerability};
+use drydock_findings::{Malware, Misconfiguration, Secret, Vulnerability};
 use drydock_inventory::{Distro, Inventory};
 use drydock_oci::Digest;
 use serde::{Deserialize, Serialize};
@@ -368,6 +368,15 @@ pub struct ScanReport {
     /// history. Empty when the secret scanner did not run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<Secret>,
+    /// Configuration findings (image checks, the Dockerfiles inside the
+    /// image, custom policies). Empty when the misconfiguration scanner did
+    /// not run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub misconfigurations: Vec<Misconfiguration>,
+    /// Files a malware engine flagged, in every layer. Empty when the
+    /// malware scanner did not run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub malware: Vec<Malware>,
     /// Problems worth telling the user that did not stop the scan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,

@@ -51,6 +51,27 @@ pub struct ScanOptions {
     pub cache_dir: Option<PathBuf>,
     /// Scan every layer file, the config and the history for secrets.
     pub secrets: Option<SecretOptions>,
+    /// Run the image configuration checks.
+    pub misconfig: Option<MisconfigOptions>,
+}
+
+/// How to check the image's configuration.
+#[derive(Clone)]
+pub struct MisconfigOptions {
+    /// Secret rules that recognise credentials in ENV and build arguments
+    /// by value (names are checked without them).
+    pub secret_rules: Option<Arc<drydock_secrets::RuleSet>>,
+}
+
+impl std::fmt::Debug for MisconfigOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MisconfigOptions")
+            .field(
+                "secret_rules",
+                &self.secret_rules.as_ref().map(|r| r.rules().len()),
+            )
+            .finish()
+    }
 }
 
 /// Facts about one layer of a finished scan.
@@ -82,6 +103,9 @@ pub struct ScanOutcome {
     /// Secrets, when [`ScanOptions::secrets`] asked for them: every layer's
     /// files (deleted and replaced ones too), then config and history.
     pub secrets: Vec<drydock_findings::Secret>,
+    /// Configuration findings, when [`ScanOptions::misconfig`] asked for
+    /// them.
+    pub misconfigurations: Vec<drydock_findings::Misconfiguration>,
 }
 
 /// Why a scan failed.
@@ -176,12 +200,44 @@ pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, Sc
         ),
         None => Vec::new(),
     };
+    let misconfigurations = match &options.misconfig {
+        Some(m) => {
+            let owned: Vec<String> = analyses
+                .iter()
+                .flat_map(|a| &a.files)
+                .flat_map(|f| &f.findings)
+                .filter_map(|f| match f {
+                    drydock_catalog::Finding::OwnedFiles { files, .. } => Some(files),
+                    _ => None,
+                })
+                .flatten()
+                .cloned()
+                .collect();
+            // `layer_history` maps layers to history entries; the checks
+            // want the reverse.
+            let mut history_layers = vec![None; image.config.history.len()];
+            for (layer, step) in image.config.layer_history().into_iter().enumerate() {
+                if let Some(slot) = step.and_then(|h| history_layers.get_mut(h)) {
+                    *slot = Some(layer);
+                }
+            }
+            drydock_imagecheck::check(&drydock_imagecheck::ImageInput {
+                config: &image.config,
+                fs: &fs,
+                owned: &owned,
+                history_layers: &history_layers,
+                secret_rules: m.secret_rules.as_deref(),
+            })
+        }
+        None => Vec::new(),
+    };
     Ok(ScanOutcome {
         image,
         inventory,
         layers,
         warnings,
         secrets,
+        misconfigurations,
     })
 }
 
