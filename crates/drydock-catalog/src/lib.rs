@@ -23,10 +23,12 @@
 mod apk;
 mod assemble;
 mod binary;
+mod dockerfile;
 mod dpkg;
 mod driver;
 mod java;
 mod langmeta;
+mod malware;
 mod npm;
 mod os;
 mod purl;
@@ -40,8 +42,10 @@ use drydock_layer::EntryMeta;
 use serde::{Deserialize, Serialize};
 
 pub use assemble::{AssembleOptions, assemble};
+pub use dockerfile::{DockerfileAnalyzer, is_dockerfile_name};
 pub use driver::{FileFindings, LayerAnalysis, LayerDriver, cache_key};
 pub use drydock_java::MemberLimits;
+pub use malware::{MalwareAnalyzer, MalwareEngines, MalwareRecord};
 pub use secrets::SecretAnalyzer;
 
 /// Something that reads files of interest and reports what they contain.
@@ -87,6 +91,10 @@ pub enum Finding {
     },
     /// A credential.
     Secret(SecretHit),
+    /// A configuration finding about this file (a linted Dockerfile).
+    Misconfig(Box<drydock_findings::Misconfiguration>),
+    /// A malware engine flagged this file.
+    Malware(MalwareRecord),
     /// A file that could not be read but should have been.
     Problem(String),
 }

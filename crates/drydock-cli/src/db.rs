@@ -32,6 +32,65 @@ pub enum DbCommand {
     Update(UpdateArgs),
     /// Show sources, record counts and age
     Status(StatusArgs),
+    /// Import known-bad file hashes for the malware scanner
+    ///
+    /// One MD5, SHA-1 or SHA-256 per line (an optional name after it),
+    /// `sha256sum` output, ClamAV `.hdb`/`.hsb`, or CSV exports such as
+    /// MalwareBazaar's. Stored in `hashes.db` in the database directory;
+    /// re-importing a source replaces it.
+    ImportHashes(ImportHashesArgs),
+}
+
+#[derive(Args)]
+pub struct ImportHashesArgs {
+    /// Hash list files
+    #[arg(value_name = "FILE", required = true)]
+    files: Vec<PathBuf>,
+    /// Source name [default: each file's name]
+    #[arg(long, value_name = "NAME")]
+    source: Option<String>,
+    #[command(flatten)]
+    db: DbDirArg,
+    /// No summary on standard error
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Where the known-bad hashes live.
+pub fn hashes_db(dir: &std::path::Path) -> PathBuf {
+    dir.join("hashes.db")
+}
+
+fn import_hashes(a: ImportHashesArgs) -> Result<ExitCode> {
+    let dir = db_dir(&a.db)?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let mut db = drydock_malware::HashDb::open(&hashes_db(&dir))?;
+    for f in &a.files {
+        let parsed = drydock_malware::HashList::parse_file(f)?;
+        for b in parsed.bad_lines.iter().take(20) {
+            eprintln!("warning: {}:{}: {}", f.display(), b.line, b.reason);
+        }
+        let source = a.source.clone().unwrap_or_else(|| {
+            f.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| f.display().to_string())
+        });
+        if parsed.list.is_empty() {
+            anyhow::bail!("`{}` holds no usable hash; nothing imported", f.display());
+        }
+        let stats = db.import(&source, &parsed.list)?;
+        if !a.quiet {
+            eprintln!(
+                "imported {} hashes from {} as `{}` ({} replaced, {} lines skipped)",
+                stats.stored,
+                f.display(),
+                stats.source,
+                stats.replaced,
+                parsed.bad_lines.len()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Args)]
@@ -96,6 +155,7 @@ pub fn db_dir(arg: &DbDirArg) -> Result<PathBuf> {
 
 pub fn run(cmd: DbCommand) -> Result<ExitCode> {
     match cmd {
+        DbCommand::ImportHashes(a) => import_hashes(a),
         DbCommand::Import(a) => {
             let dir = db_dir(&a.db)?;
             let inputs: Vec<Input> = a.paths.iter().cloned().map(Input::from).collect();

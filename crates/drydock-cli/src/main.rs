@@ -17,6 +17,7 @@ use drydock_report::{
 };
 use drydock_scan::{Progress, ScanOptions, ScanOutcome};
 
+mod configcmd;
 mod db;
 mod progress;
 mod vuln;
@@ -51,6 +52,11 @@ enum Command {
     /// Rescan stored SBOMs (CycloneDX or SPDX JSON) for vulnerabilities,
     /// without the image
     SbomScan(vuln::SbomScanArgs),
+    /// Lint Dockerfiles (hadolint-class rules, shell checks on RUN)
+    Dockerfile(configcmd::DockerfileArgs),
+    /// Audit runtime configuration: docker inspect, compose, Kubernetes
+    /// manifests (Pod Security Standards), daemon.json, dockerd flags
+    Config(configcmd::ConfigArgs),
     /// Manage the advisory database
     #[command(subcommand)]
     Db(db::DbCommand),
@@ -109,7 +115,7 @@ pub(crate) fn default_cache_dir() -> Option<PathBuf> {
 }
 
 /// Where layer results are cached, unless disabled.
-fn cache_dir(args: &ScanArgs) -> Option<PathBuf> {
+pub(crate) fn cache_dir(args: &ScanArgs) -> Option<PathBuf> {
     if args.no_cache {
         return None;
     }
@@ -123,6 +129,8 @@ fn main() -> ExitCode {
         Command::Fs(args) => sbom(args, true),
         Command::Image(args) => vuln::image(args),
         Command::SbomScan(args) => vuln::sbom_scan(args),
+        Command::Dockerfile(args) => configcmd::dockerfile(args),
+        Command::Config(args) => configcmd::config(args),
         Command::Db(cmd) => db::run(cmd),
     };
     match result {
@@ -149,6 +157,7 @@ fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
 pub(crate) struct Scanners {
     pub secrets: Option<drydock_scan::SecretOptions>,
     pub misconfig: Option<drydock_scan::MisconfigOptions>,
+    pub malware: Option<drydock_scan::MalwareEngines>,
 }
 
 pub(crate) fn run_scan(
@@ -162,6 +171,7 @@ pub(crate) fn run_scan(
         cache_dir: cache_dir(args),
         secrets: scanners.secrets,
         misconfig: scanners.misconfig,
+        malware: scanners.malware,
         ..ScanOptions::default()
     };
     if let Some(p) = &args.platform {
@@ -195,6 +205,7 @@ pub(crate) fn to_report(outcome: ScanOutcome) -> ScanReport {
         warnings,
         secrets,
         misconfigurations,
+        malware,
     } = outcome;
     let kind = if image.kind == drydock_source::SourceKind::Rootfs {
         TargetKind::Filesystem
@@ -230,7 +241,7 @@ pub(crate) fn to_report(outcome: ScanOutcome) -> ScanReport {
         vulnerabilities: Vec::new(),
         secrets,
         misconfigurations,
-        malware: Vec::new(),
+        malware,
         warnings,
     }
 }

@@ -27,7 +27,7 @@ use crate::{OutputArgs, ScanArgs};
 const FINDINGS_ONLY: Sections = Sections::findings(true, false);
 
 /// Scanners `drydock image` can run.
-const SCANNERS: &[&str] = &["vuln", "secret", "misconfig"];
+const SCANNERS: &[&str] = &["vuln", "secret", "misconfig", "malware"];
 
 /// Ignore files picked up from the working directory when no
 /// `--ignore-file` is given, in this order.
@@ -38,7 +38,7 @@ const DEFAULT_IGNORE_FILES: &[&str] =
 pub struct ImageArgs {
     #[command(flatten)]
     scan: ScanArgs,
-    /// Scanners to run, comma-separated: vuln, secret, misconfig
+    /// Scanners to run, comma-separated: vuln, secret, misconfig, malware
     #[arg(
         long,
         value_name = "LIST",
@@ -60,6 +60,17 @@ pub struct ImageArgs {
     /// bytes (0: do not open archives)
     #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
     secret_max_archive: u64,
+    /// Directory of extra YARA rules (`*.yar`, `*.yara`, recursive), added
+    /// to the built-in rules (repeatable)
+    #[arg(long, value_name = "DIR")]
+    yara_rules: Vec<PathBuf>,
+    /// clamd to scan with as well: unix:/path, /path, tcp://host:port or
+    /// host:port
+    #[arg(long, value_name = "ADDR")]
+    clamd: Option<String>,
+    /// Largest file the malware engines read, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 32 << 20)]
+    malware_max_file: u64,
     /// Report format: table, json, sarif, cyclonedx-json, spdx-json
     #[arg(short, long, default_value = "table")]
     format: String,
@@ -226,6 +237,13 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
     let want_vuln = args.scanners.iter().any(|s| s == "vuln");
     let want_secret = args.scanners.iter().any(|s| s == "secret");
     let want_misconfig = args.scanners.iter().any(|s| s == "misconfig");
+    let want_malware = args.scanners.iter().any(|s| s == "malware");
+    let mut setup_warnings = Vec::new();
+    let malware = if want_malware {
+        Some(malware_engines(&args, &mut setup_warnings)?)
+    } else {
+        None
+    };
     let format: Format = args.format.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
     let secrets = if want_secret {
         Some(secret_options(&args)?)
@@ -249,14 +267,20 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
                 .map(|s| s.rules.clone())
                 .unwrap_or_else(|| std::sync::Arc::new(drydock_secrets::RuleSet::builtin())),
         ),
+        dockerfile: drydock_dockerfile::LintConfig::default(),
     });
     let outcome = crate::run_scan(
         &args.scan,
         is_rootfs(&args.scan.target),
         quiet,
-        crate::Scanners { secrets, misconfig },
+        crate::Scanners {
+            secrets,
+            misconfig,
+            malware,
+        },
     )?;
     let mut warnings: Vec<String> = policy.warnings.clone();
+    warnings.extend(setup_warnings);
     let mut findings = Vec::new();
     if let Some((matcher, stale)) = &db {
         let matches = matcher.match_inventory(&outcome.inventory)?;
@@ -286,13 +310,66 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
     // Informational findings (the hardening inventory) never fail a gate.
     let failed = gate_failed(&report.vulnerabilities)
         || report.secrets.iter().any(|s| s.suppressed.is_none())
+        || report.malware.iter().any(|m| m.suppressed.is_none())
         || report
             .misconfigurations
             .iter()
             .any(|m| m.suppressed.is_none() && m.severity > Severity::Info);
-    let sections = Sections::findings(want_vuln, want_secret);
+    let sections = Sections::for_scanners(want_vuln, want_secret, want_misconfig, want_malware);
     crate::write_report_with(&report, format, &sections, args.out.output.as_deref())?;
     Ok(exit(args.vuln.exit_code, failed))
+}
+
+/// The malware engines for this run: YARA-X (built-in and `--yara-rules`,
+/// compiled rules cached), the hashes imported with `drydock db
+/// import-hashes`, and clamd when `--clamd` names one that answers. An
+/// engine that cannot run is a warning; the others still run.
+fn malware_engines(
+    args: &ImageArgs,
+    warnings: &mut Vec<String>,
+) -> Result<drydock_scan::MalwareEngines> {
+    let cache = crate::cache_dir(&args.scan).map(|c| c.join("yara"));
+    let yara =
+        drydock_malware::YaraEngine::with_rules_dirs(true, &args.yara_rules, cache.as_deref())
+            .context("cannot compile the YARA rules")?
+            .with_max_file_size(args.malware_max_file);
+    warnings.extend(yara.warnings().iter().cloned());
+    let db = crate::db::hashes_db(&db_dir(&args.vuln.db)?);
+    let hashes = if db.is_file() {
+        let store = drydock_malware::HashDb::open_read_only(&db)?;
+        let sources: Vec<String> = store
+            .sources()?
+            .iter()
+            .map(|s| format!("{}={}@{}", s.name, s.entries, s.imported_at))
+            .collect();
+        let index = store.load_index()?;
+        (!index.is_empty()).then(|| (std::sync::Arc::new(index), sources.join(",")))
+    } else {
+        None
+    };
+    let clamd = match &args.clamd {
+        Some(addr) => {
+            let addr: drydock_clamd::ClamdAddr = addr
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--clamd {addr}: {e}"))?;
+            let client = drydock_clamd::ClamdClient::new(addr);
+            match client.version() {
+                Ok(version) => Some((client, version)),
+                Err(e) => {
+                    warnings.push(format!("{e}; the ClamAV engine did not run"));
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    Ok(drydock_scan::MalwareEngines {
+        yara: Some(std::sync::Arc::new(yara)),
+        deobfuscate: true,
+        hashes,
+        clamd,
+        max_file: args.malware_max_file,
+    })
 }
 
 fn secret_options(args: &ImageArgs) -> Result<drydock_scan::SecretOptions> {

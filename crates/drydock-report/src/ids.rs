@@ -10,8 +10,9 @@ use sha2::{Digest as _, Sha256};
 
 use crate::{Error, ScanReport, Target, ToolInfo};
 
-/// The report as the SBOMs see it: everything but the secrets, serialized
-/// exactly as [`ScanReport`] serializes those fields.
+/// The report as the SBOMs see it: everything but the secrets,
+/// misconfigurations and malware, serialized exactly as [`ScanReport`]
+/// serializes those fields.
 #[derive(Serialize)]
 struct SbomView<'a> {
     tool: &'a ToolInfo,
@@ -24,12 +25,13 @@ struct SbomView<'a> {
     warnings: &'a [String],
 }
 
-/// SHA-256 of the report's JSON form without its secrets. Every SBOM
-/// identifier derives from it, so the same report always yields the same
-/// serial number and namespace, and any change to what the SBOMs show
-/// changes them. Secrets are left out because no SBOM shows them: an SBOM's
-/// identity should not change with them, nor be a hash an attacker could
-/// test guessed secrets against.
+/// SHA-256 of the report's JSON form without its secrets,
+/// misconfigurations and malware. Every SBOM identifier derives from it, so
+/// the same report always yields the same serial number and namespace, and
+/// any change to what the SBOMs show changes them. Those findings are left
+/// out because no SBOM shows them: an SBOM's identity should not change
+/// with them, nor (for secrets) be a hash an attacker could test guessed
+/// secrets against.
 pub(crate) fn report_hash(report: &ScanReport) -> Result<[u8; 32], Error> {
     // Destructured so a new report field is a compile error here until
     // someone decides whether it belongs to the SBOMs' identity.
@@ -156,7 +158,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn report_hash_is_the_json_hash_without_secrets() {
+    fn report_hash_is_the_json_hash_without_non_sbom_findings() {
         let mut report = ScanReport {
             created: "2024-05-01T12:00:00Z".into(),
             target: Target::new("img", crate::TargetKind::Image),
@@ -176,6 +178,37 @@ mod tests {
             redacted: "ab…".into(),
             secret: Some("abcdef".into()),
             fingerprint: "f".into(),
+            suppressed: None,
+        });
+        assert_eq!(report_hash(&report).unwrap(), plain);
+        report
+            .misconfigurations
+            .push(drydock_findings::Misconfiguration {
+                check_id: "DD-IMG-001".into(),
+                title: "t".into(),
+                severity: drydock_findings::Severity::High,
+                source: "image".into(),
+                location: drydock_findings::MisconfigLocation::default(),
+                evidence: "e".into(),
+                remediation: "r".into(),
+                references: vec![],
+                suppressed: None,
+            });
+        report.malware.push(drydock_findings::Malware {
+            engine: "yara".into(),
+            rule: "r".into(),
+            category: "miner".into(),
+            severity: drydock_findings::Severity::High,
+            description: "d".into(),
+            path: "p".into(),
+            layer: drydock_inventory::LayerRef {
+                index: 0,
+                diff_id: None,
+            },
+            deleted_in_layer: None,
+            replaced_in_layer: None,
+            evidence: vec![],
+            sha256: None,
             suppressed: None,
         });
         assert_eq!(report_hash(&report).unwrap(), plain);

@@ -3,8 +3,9 @@
 //! A [`ScanReport`] bundles what was scanned (the [`Target`]), what was found
 //! (a [`drydock_inventory::Inventory`]), which tool made it ([`ToolInfo`]),
 //! when (`created`, injected by the caller so output is reproducible), the
-//! vulnerabilities matched against the inventory, the secrets found in the
-//! image and any warnings. [`render`] writes it in one of five [`Format`]s
+//! vulnerabilities matched against the inventory, the secrets,
+//! misconfigurations and malware found in the image and any warnings.
+//! [`render`] writes it in one of five [`Format`]s
 //! ([`render_sections`] also takes the table [`Sections`] to show,
 //! [`render_with`] the older [`RenderOptions`]):
 //!
@@ -24,27 +25,52 @@
 //!   /app/.env:3  layer 1  deleted in layer 2  AKIA…(20)`, always the
 //!   redacted form (a revealed value is only in JSON and SARIF). It closes
 //!   with `4 secrets (critical 1, high 2, medium 1); 1 in deleted files; 1
-//!   suppressed`. Which sections show is the caller's choice ([`Sections`]):
-//!   by default a findings section appears when the report has findings,
-//!   and a caller that knows a scanner ran can ask for "No secrets found.".
+//!   suppressed`. The misconfiguration section groups findings by source
+//!   under a heading line (`dockerfile`, `image`, `kubernetes`), defects
+//!   first and the info-level hardening inventory last (headed `image
+//!   (info)`); within a group by file and object, then most severe first,
+//!   by line and check id. Each finding is a line `  HIGH  DD-IMG-001
+//!   Image runs as root  config.User  User is empty` (the location is
+//!   `/file:line`, `/file:7-9` for a span, else the config path, else
+//!   `layer N`, with any object in parentheses), then its remediation
+//!   indented on the next line. Lines fit 100 columns: long titles and
+//!   locations share the room (a location keeps its end), long evidence
+//!   is cut with `…`. It closes with `7 misconfigurations (critical 1,
+//!   high 1, …, info 2); 1 suppressed`. The malware section lists most
+//!   severe first, then by path: `  CRITICAL  webshell
+//!   yara:php_webshell_eval  /var/www/html/up.php (layer 2, deleted in
+//!   layer 3)`, with up to three evidence lines indented below (and `(+N
+//!   more)`), closing with `3 malware findings (critical 1, …); 1 in
+//!   deleted files; 1 suppressed`. Which sections show is the caller's
+//!   choice ([`Sections`]): by default a findings section appears when the
+//!   report has findings, and a caller that knows a scanner ran can ask
+//!   for "No secrets found." ([`Sections::for_scanners`]).
 //! - [`Format::Json`]: the [`ScanReport`] itself, serialized with serde.
 //! - [`Format::CycloneDxJson`]: a CycloneDX 1.6 BOM, vulnerabilities in its
-//!   `vulnerabilities` array. Secrets are left out (see below).
+//!   `vulnerabilities` array. Secrets, misconfigurations and malware are
+//!   left out (see below).
 //! - [`Format::SpdxJson`]: an SPDX 2.3 document. SPDX 2.3 has no
 //!   vulnerability elements, so each finding is a `SECURITY`/`advisory`
 //!   external reference of its package (the image's when the inventory
 //!   lacks the package) whose locator is the advisory page and whose
 //!   `comment` holds the id, aliases, severity, fix and any suppression
 //!   (an `OTHER`/`drydock-vulnerability` reference with the percent-encoded
-//!   id as locator when no advisory URL can be made). Secrets are left out:
-//!   SPDX 2.3 has no element for them.
+//!   id as locator when no advisory URL can be made). Secrets,
+//!   misconfigurations and malware are left out: SPDX 2.3 has no element
+//!   for them.
 //! - [`Format::Sarif`]: a SARIF 2.1.0 log of the findings, for code-scanning
 //!   dashboards.
 //!
 //! Every renderer lists vulnerabilities in one order: most severe first,
 //! then by advisory id, purl, path and layer. SARIF lists secrets most
 //! severe first, then by rule id and location; the table groups them by
-//! location; JSON keeps the scanner's order.
+//! location. SARIF lists misconfigurations most severe first, then by
+//! check id, source and location (file, object, line, config path,
+//! layer), and malware most severe first, then by engine, rule, path and
+//! layer; the table orders them as described above. JSON keeps the
+//! scanner's order for every kind of finding, as it does for
+//! vulnerabilities and secrets: it is the report itself, and the same
+//! report always serializes to the same bytes.
 //!
 //! A secret's value ([`drydock_findings::Secret::secret`]) appears only when
 //! the caller filled it (the user asked to reveal secrets), and then only in
@@ -96,6 +122,27 @@
 //!   `layer`), `redacted`, `secret` (only when revealed), `fingerprint`,
 //!   `suppressed` (as for vulnerabilities). Suppressed secrets are
 //!   included, marked.
+//! - `misconfigurations` (omitted when empty): each `check_id`
+//!   (`DD-IMG-001`, `DD-DF-003`, a custom policy's id), `title`,
+//!   `severity` (as for vulnerabilities, plus `"info"` for the hardening
+//!   inventory), `source` (`"image"`, `"dockerfile"`, `"kubernetes"`,
+//!   `"compose"`, `"docker-inspect"`, `"daemon"`, `"policy"`), `location`
+//!   (every field optional: `file` (a path inside the image without the
+//!   leading `/`, or a file on disk), `line`, `end_line` (1-based),
+//!   `config_path` (`config.User`,
+//!   `spec.template.spec.containers[0].securityContext.privileged`),
+//!   `layer` (an index), `object` (`Deployment/web`)), `evidence`,
+//!   `remediation`, `references` (`CIS-Docker-4.1`, `hadolint:DL3008`),
+//!   `suppressed` (as for vulnerabilities). Suppressed findings are
+//!   included, marked.
+//! - `malware` (omitted when empty): each `engine` (`"yara"`, `"hash"`,
+//!   `"clamav"`), `rule`, `category` (`"webshell"`, `"miner"`,
+//!   `"backdoor"`, `"hacktool"`, `"rootkit"`, `"test-file"`, `"malware"`),
+//!   `severity`, `description`, `path` (without the leading `/`; archive
+//!   members as `outer.jar!/member`), `layer` (`index`, `diff_id`),
+//!   `deleted_in_layer`, `replaced_in_layer`, `evidence` (list of
+//!   strings), `sha256` (hex), `suppressed` (as for vulnerabilities).
+//!   Suppressed findings are included, marked.
 //! - `warnings`: list of strings
 //!
 //! # CycloneDX properties
@@ -141,7 +188,7 @@
 //!   verdict on it; every CycloneDX state (`false_positive`, `not_affected`,
 //!   `in_triage`, …) would claim one, so drydock claims none.
 //!
-//! # CycloneDX, SPDX and secrets
+//! # CycloneDX, SPDX, secrets, misconfigurations and malware
 //!
 //! Neither format has a place for a leaked credential, and drydock does not
 //! invent one: no component, vulnerability, property or count stands for
@@ -150,6 +197,9 @@
 //! formats (table, JSON, SARIF). Document identifiers (serial number,
 //! namespace) are likewise derived from the report without its secrets, so
 //! they neither change with secrets nor give anyone a hash of them.
+//! Misconfigurations and malware are left out the same way (neither is a
+//! vulnerability of a component), so adding them changes neither SBOM by
+//! a byte.
 //!
 //! # SARIF
 //!
@@ -217,12 +267,61 @@
 //! `kind` `variable`, `property` or `object` (SARIF's kinds for those
 //! constructs); there is no `region`. A history entry that created a layer
 //! carries that layer's `layer-index`.
+//!
+//! ## SARIF misconfigurations
+//!
+//! One result per misconfiguration, after the secrets, suppressed ones
+//! kept as for vulnerabilities. One rule per check id: `shortDescription`
+//! the title, `help` the remediation, `helpUri` the first reference that
+//! is a valid URL, `properties.tags` `["misconfiguration", "security",
+//! source]` and `security-severity` mapped from the severity as above
+//! (info is `0.0`). `level` follows the severity (info is `note`). The
+//! message is `<title> in <where>: <evidence>` (the evidence cut at 200
+//! characters; `<where>` as in the table, left out with its `in` when the
+//! finding has no location).
+//!
+//! A finding in a file is located like a secret: the file under
+//! `IMAGE_ROOT`, percent-encoded, with `region.startLine` (and `endLine`
+//! for a span) when the line is known. A file-less finding of an `image`
+//! or `policy` check is about the image config and gets its
+//! `image-config.json` under `IMAGE_CONFIG`, like a secret in the config;
+//! a file-less finding of another source (a daemon or `docker inspect`
+//! check) is about neither, and has logical locations only. Logical
+//! locations: the object (`kind` `resource`), then the config path (`kind`
+//! `property`, `fullyQualifiedName` `<object>/<config path>` when there is
+//! an object). `partialFingerprints["drydock/v1"]` hashes (as for
+//! vulnerabilities: SHA-256 of the length-prefixed parts, first 16 bytes
+//! in hex) the check id, source, file (without the leading `/`), config
+//! path, object and evidence, each empty when absent, so moving a line
+//! keeps the finding's identity. Result properties: `layer-index` and
+//! `layer-diff-id` (when the finding names a layer), `source`,
+//! `severity`, `config-path`, `object`, `evidence`, `references`.
+//!
+//! ## SARIF malware
+//!
+//! One result per malware finding, after the misconfigurations,
+//! suppressed ones kept. One rule per engine and rule, id
+//! `malware/<engine>/<rule>` (so it never shares a rule with an advisory,
+//! secret rule or check of the same name): `shortDescription` the
+//! description, `properties.tags` `["malware", "security", category]` and
+//! `security-severity` mapped from the severity. The message is
+//! `<description> (<category>, <engine>:<rule>) in /<path>`, plus `;
+//! deleted in layer N, still readable in layer M` (or `replaced …`) when a
+//! later layer hid the file. The location is the path under `IMAGE_ROOT`
+//! (no region; no location for an empty path).
+//! `partialFingerprints["drydock/v1"]` hashes the engine, rule, path and
+//! layer index (decimal). Result properties: `layer-index`,
+//! `layer-diff-id` (from the target's layers when the finding lacks it),
+//! `deleted-in-layer`, `replaced-in-layer`, `engine`, `rule`, `category`,
+//! `severity`, `evidence`, `sha256`.
 
 #![deny(missing_docs)]
 
 mod cyclonedx;
 mod ids;
 mod license;
+mod malware;
+mod misconfigs;
 mod sarif;
 mod secrets;
 mod spdx;
@@ -482,9 +581,9 @@ pub struct RenderOptions {
     /// view; a vulnerability scan shows only its findings by turning this
     /// off. The vulnerability section appears whenever the report has
     /// findings, and always when the package list is off (saying "No
-    /// vulnerabilities found." if there are none). The secret section
-    /// appears whenever the report has secrets. Machine formats always
-    /// carry everything.
+    /// vulnerabilities found." if there are none). The secret,
+    /// misconfiguration and malware sections appear whenever the report has
+    /// such findings. Machine formats always carry everything.
     pub show_packages: bool,
 }
 
@@ -500,7 +599,8 @@ impl Default for RenderOptions {
 impl RenderOptions {
     /// The table sections these options stand for: [`Sections::DEFAULT`]
     /// with the package list on, [`Sections::findings`]`(true, false)` with
-    /// it off, except that secrets still show when the report has any.
+    /// it off, except that secrets, misconfigurations and malware still
+    /// show when the report has any.
     pub const fn sections(&self) -> Sections {
         if self.show_packages {
             Sections::DEFAULT
@@ -509,6 +609,8 @@ impl RenderOptions {
                 packages: Show::Never,
                 vulnerabilities: Show::Always,
                 secrets: Show::IfAny,
+                misconfigurations: Show::IfAny,
+                malware: Show::IfAny,
             }
         }
     }
@@ -533,8 +635,8 @@ pub enum Show {
     /// (the section then only counts them).
     #[default]
     IfAny,
-    /// Always, saying "No packages found." (or vulnerabilities, secrets)
-    /// when there is nothing to list.
+    /// Always, saying "No packages found." (or vulnerabilities, secrets,
+    /// misconfigurations, malware) when there is nothing to list.
     Always,
 }
 
@@ -548,21 +650,41 @@ pub struct Sections {
     pub vulnerabilities: Show,
     /// Secrets, grouped by location.
     pub secrets: Show,
+    /// Misconfigurations, grouped by source, with their remediations.
+    pub misconfigurations: Show,
+    /// Malware, one line per flagged file and rule.
+    pub malware: Show,
 }
 
 impl Sections {
     /// What [`render`] shows: every package (or "No packages found."),
-    /// then vulnerabilities and secrets when the report has any.
+    /// then each kind of finding the report has.
     pub const DEFAULT: Self = Self {
         packages: Show::Always,
         vulnerabilities: Show::IfAny,
         secrets: Show::IfAny,
+        misconfigurations: Show::IfAny,
+        malware: Show::IfAny,
     };
+
+    /// A vulnerability and secret view: no package list, and a section,
+    /// "No … found." when empty, for each of the two scanners that ran;
+    /// misconfigurations and malware are left out. Kept for callers
+    /// written before those scanners existed; [`Sections::for_scanners`]
+    /// covers every scanner.
+    pub const fn findings(vulnerabilities: bool, secrets: bool) -> Self {
+        Self::for_scanners(vulnerabilities, secrets, false, false)
+    }
 
     /// A findings view: no package list, and a section, "No … found." when
     /// empty, for each scanner that ran (the others' sections are left
     /// out).
-    pub const fn findings(vulnerabilities: bool, secrets: bool) -> Self {
+    pub const fn for_scanners(
+        vulnerabilities: bool,
+        secrets: bool,
+        misconfigurations: bool,
+        malware: bool,
+    ) -> Self {
         const fn ran(yes: bool) -> Show {
             if yes { Show::Always } else { Show::Never }
         }
@@ -570,6 +692,8 @@ impl Sections {
             packages: Show::Never,
             vulnerabilities: ran(vulnerabilities),
             secrets: ran(secrets),
+            misconfigurations: ran(misconfigurations),
+            malware: ran(malware),
         }
     }
 }

@@ -5,30 +5,32 @@
 //! [`log`] turns a list of them into the log: it collects the rules, adds
 //! layer properties and fingerprints, and describes the image once in the
 //! run. Vulnerabilities are one producer ([`vulnerability_results`]),
-//! secrets another ([`secret_results`]); malware and misconfiguration
-//! findings will be more, so none of the log's shape depends on what a
-//! finding is.
+//! secrets, misconfigurations and malware the others
+//! ([`secret_results`], [`misconfiguration_results`], [`malware_results`]),
+//! so none of the log's shape depends on what a finding is.
 
 use std::collections::{BTreeMap, HashMap};
 
 use drydock_findings::{
-    Secret, SecretLocation, Severity, Suppression, SuppressionKind, Vulnerability,
+    Malware, Misconfiguration, Secret, SecretLocation, Severity, Suppression, SuppressionKind,
+    Vulnerability,
 };
 use drydock_inventory::LayerRef;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest as _, Sha256};
 
-use crate::secrets;
 use crate::vulns::{self, package_path};
 use crate::{Error, ScanReport, time};
+use crate::{malware, misconfigs, secrets};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The base every in-image artifact URI is relative to: the root of the
 /// image's merged filesystem.
 const IMAGE_ROOT: &str = "IMAGE_ROOT";
-/// The base of findings in the image config (`Env`, labels, history):
-/// not part of the image's filesystem, so not under [`IMAGE_ROOT`].
+/// The base of findings in the image config (`Env`, labels, history, config
+/// checks): not part of the image's filesystem, so not under
+/// [`IMAGE_ROOT`].
 const IMAGE_CONFIG: &str = "IMAGE_CONFIG";
 /// The artifact URI, relative to [`IMAGE_CONFIG`], that stands for the
 /// image config JSON.
@@ -80,7 +82,8 @@ pub(crate) enum ArtifactUri {
     InImage(String),
     /// An already valid absolute URI (a purl), for findings with no file.
     Absolute(String),
-    /// The image config JSON, for findings in `Env`, labels or history.
+    /// The image config JSON, for findings in `Env`, labels, history or
+    /// other config settings.
     ImageConfig,
 }
 
@@ -89,6 +92,8 @@ pub(crate) enum ArtifactUri {
 pub(crate) struct Region {
     pub(crate) start_line: u32,
     pub(crate) start_column: Option<u32>,
+    /// Only after `start_line`: a one-line region needs no end.
+    pub(crate) end_line: Option<u32>,
 }
 
 impl Region {
@@ -98,11 +103,24 @@ impl Region {
         (line >= 1).then_some(Self {
             start_line: line,
             start_column: (column >= 1).then_some(column),
+            end_line: None,
+        })
+    }
+
+    /// The region of 1-based lines `start` to `end`; `None` without a
+    /// start, no end unless it comes after the start.
+    pub(crate) fn lines(start: Option<u32>, end: Option<u32>) -> Option<Self> {
+        let start_line = start.filter(|l| *l >= 1)?;
+        Some(Self {
+            start_line,
+            start_column: None,
+            end_line: end.filter(|e| *e > start_line),
         })
     }
 }
 
-/// The logical thing a finding is about (a package, a config entry).
+/// The logical thing a finding is about (a package, a config entry, a
+/// Kubernetes object).
 #[derive(Debug, Clone)]
 pub(crate) struct Logical {
     pub(crate) name: String,
@@ -127,7 +145,8 @@ pub(crate) struct SarifResult {
     pub(crate) uri: Option<ArtifactUri>,
     /// Only used with a `uri`.
     pub(crate) region: Option<Region>,
-    pub(crate) logical: Option<Logical>,
+    /// Outermost first (an object, then the setting inside it).
+    pub(crate) logical: Vec<Logical>,
     /// Becomes the `layer-index` and `layer-diff-id` properties.
     pub(crate) layer: Option<LayerRef>,
     pub(crate) properties: Map<String, Value>,
@@ -276,6 +295,8 @@ struct RegionOut {
     start_line: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     start_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -308,6 +329,8 @@ struct SuppressionOut {
 pub(crate) fn build(report: &ScanReport) -> Result<impl Serialize, Error> {
     let mut results = vulnerability_results(report);
     results.extend(secret_results(report));
+    results.extend(misconfiguration_results(report));
+    results.extend(malware_results(report));
     log(report, results)
 }
 
@@ -439,6 +462,7 @@ fn result_out(r: SarifResult, rule_index: usize) -> ResultOut {
     let region = r.region.map(|g| RegionOut {
         start_line: g.start_line,
         start_column: g.start_column,
+        end_line: g.end_line,
     });
     let logical: Vec<LogicalOut> = r
         .logical
@@ -540,7 +564,7 @@ fn run_properties(report: &ScanReport) -> Map<String, Value> {
 
 /// The `security-severity` GitHub code scanning ranks by when no CVSS score
 /// is known: the middle of each rating's CVSS v3 band, and 0.0 for
-/// negligible and unknown.
+/// negligible, info and unknown.
 pub(crate) fn mapped_security_severity(s: Severity) -> f64 {
     match s {
         Severity::Critical => 9.5,
@@ -625,7 +649,7 @@ fn vulnerability_result(v: &Vulnerability) -> SarifResult {
         message: vulnerability_message(v),
         uri,
         region: None,
-        logical: Some(logical),
+        logical: vec![logical],
         layer: Some(p.layer.clone()),
         properties: props,
         fingerprint: fingerprint(&[&v.id, &p.purl, path.unwrap_or("")]),
@@ -663,18 +687,8 @@ pub(crate) fn secret_results(report: &ScanReport) -> Vec<SarifResult> {
 }
 
 fn secret_result(s: &Secret, report: &ScanReport) -> SarifResult {
-    let mut tags = vec!["secret", "security"];
     let category = s.category.trim();
-    // `tags` must hold unique strings.
-    if !category.is_empty() && !tags.contains(&category) {
-        tags.push(category);
-    }
-    let mut rule_props = Map::new();
-    rule_props.insert(
-        "security-severity".into(),
-        json!(format!("{:.1}", mapped_security_severity(s.severity))),
-    );
-    rule_props.insert("tags".into(), json!(tags));
+    let rule_props = mapped_rule_properties(s.severity, &tags("secret", category));
     let rule = Rule {
         id: s.rule_id.clone(),
         short_description: secrets::title(s).to_owned(),
@@ -701,7 +715,7 @@ fn secret_result(s: &Secret, report: &ScanReport) -> SarifResult {
         } => (
             Some(ArtifactUri::InImage(path.clone())),
             Region::at(*line, *column),
-            None,
+            Vec::new(),
         ),
         config => {
             let (name, kind) = match config {
@@ -715,7 +729,7 @@ fn secret_result(s: &Secret, report: &ScanReport) -> SarifResult {
                 fully_qualified_name: secrets::config_name(config),
                 kind,
             };
-            (Some(ArtifactUri::ImageConfig), None, Some(logical))
+            (Some(ArtifactUri::ImageConfig), None, vec![logical])
         }
     };
 
@@ -760,6 +774,223 @@ fn secret_result(s: &Secret, report: &ScanReport) -> SarifResult {
         properties: props,
         fingerprint,
         suppression: s.suppressed.as_ref().map(suppression),
+    }
+}
+
+/// `tags` for a rule: the kind and `security`, then `extra` when it is not
+/// blank and not already there (`tags` must hold unique strings).
+fn tags<'a>(kind: &'a str, extra: &'a str) -> Vec<&'a str> {
+    let mut tags = vec![kind, "security"];
+    let extra = extra.trim();
+    if !extra.is_empty() && !tags.contains(&extra) {
+        tags.push(extra);
+    }
+    tags
+}
+
+/// The rule properties every non-vulnerability finding has: its severity
+/// mapped to a score, and its tags.
+fn mapped_rule_properties(severity: Severity, tags: &[&str]) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert(
+        "security-severity".into(),
+        json!(format!("{:.1}", mapped_security_severity(severity))),
+    );
+    m.insert("tags".into(), json!(tags));
+    m
+}
+
+/// Longest the evidence quoted in a result message gets; the whole of it
+/// is in the `evidence` property.
+const MESSAGE_EVIDENCE: usize = 200;
+
+/// `s` cut to `max` characters, `…` marking the cut.
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or_default()),
+        None => s.to_owned(),
+    }
+}
+
+/// Sources whose file-less findings are about the image config: image
+/// checks, and custom policies evaluated against the image.
+fn about_image_config(source: &str) -> bool {
+    matches!(source.trim(), "image" | "policy")
+}
+
+/// One result per misconfiguration, most severe first, suppressed ones
+/// included.
+pub(crate) fn misconfiguration_results(report: &ScanReport) -> Vec<SarifResult> {
+    misconfigs::sorted(&report.misconfigurations)
+        .into_iter()
+        .map(|m| misconfiguration_result(m, report))
+        .collect()
+}
+
+fn misconfiguration_result(m: &Misconfiguration, report: &ScanReport) -> SarifResult {
+    let l = &m.location;
+    let source = m.source.trim();
+    let remediation = m.remediation.trim();
+    let rule = Rule {
+        id: m.check_id.clone(),
+        short_description: misconfigs::title(m).to_owned(),
+        full_description: None,
+        help: Some(remediation.to_owned()).filter(|r| !r.is_empty()),
+        help_uri: m.references.iter().find_map(|r| vulns::web_url(r)),
+        level: Level::of(m.severity),
+        properties: mapped_rule_properties(m.severity, &tags("misconfiguration", source)),
+    };
+
+    let file = misconfigs::file(l);
+    let config_path = misconfigs::config_path(l);
+    let object = misconfigs::object(l);
+    let uri = match file {
+        Some(f) => Some(ArtifactUri::InImage(f.to_owned())),
+        None if about_image_config(source) => Some(ArtifactUri::ImageConfig),
+        None => None,
+    };
+    let region = file.and_then(|_| Region::lines(l.line, l.end_line));
+    let mut logical = Vec::new();
+    if let Some(o) = object {
+        logical.push(Logical {
+            name: o.to_owned(),
+            fully_qualified_name: None,
+            kind: "resource",
+        });
+    }
+    if let Some(c) = config_path {
+        logical.push(Logical {
+            name: c.to_owned(),
+            fully_qualified_name: object.map(|o| format!("{o}/{c}")),
+            kind: "property",
+        });
+    }
+
+    let mut props = Map::new();
+    props.insert("source".into(), json!(m.source));
+    props.insert("severity".into(), json!(m.severity.as_str()));
+    if let Some(c) = &l.config_path {
+        props.insert("config-path".into(), json!(c));
+    }
+    if let Some(o) = &l.object {
+        props.insert("object".into(), json!(o));
+    }
+    props.insert("evidence".into(), json!(m.evidence));
+    if !m.references.is_empty() {
+        props.insert("references".into(), json!(m.references));
+    }
+
+    let mut message = misconfigs::title(m).to_owned();
+    let place = misconfigs::place(l);
+    if !place.is_empty() {
+        message.push_str(&format!(" in {place}"));
+    }
+    let evidence = m.evidence.trim();
+    if !evidence.is_empty() {
+        message.push_str(&format!(": {}", shorten(evidence, MESSAGE_EVIDENCE)));
+    }
+
+    SarifResult {
+        rule,
+        level: Level::of(m.severity),
+        message,
+        uri,
+        region,
+        logical,
+        layer: misconfigs::layer(l, &report.target),
+        properties: props,
+        fingerprint: fingerprint(&[
+            &m.check_id,
+            &m.source,
+            file.unwrap_or(""),
+            l.config_path.as_deref().unwrap_or(""),
+            l.object.as_deref().unwrap_or(""),
+            &m.evidence,
+        ]),
+        suppression: m.suppressed.as_ref().map(suppression),
+    }
+}
+
+fn non_empty_or<'a>(s: &'a str, fallback: &'a str) -> &'a str {
+    if s.is_empty() { fallback } else { s }
+}
+
+/// One result per malware finding, most severe first, suppressed ones
+/// included.
+pub(crate) fn malware_results(report: &ScanReport) -> Vec<SarifResult> {
+    malware::sorted(&report.malware)
+        .into_iter()
+        .map(|m| malware_result(m, report))
+        .collect()
+}
+
+fn malware_result(m: &Malware, report: &ScanReport) -> SarifResult {
+    let category = m.category.trim();
+    let rule = Rule {
+        id: malware::rule_id(m),
+        short_description: malware::description(m).to_owned(),
+        full_description: None,
+        help: Some(format!(
+            "Malware rule {} of {} ({}). Remove the file and rebuild the image without it: \
+             deleting or overwriting it in a later layer leaves it in the layer that added it.",
+            m.rule,
+            m.engine,
+            non_empty_or(category, "malware")
+        )),
+        help_uri: None,
+        level: Level::of(m.severity),
+        properties: mapped_rule_properties(m.severity, &tags("malware", category)),
+    };
+
+    let path = malware::path(m);
+    let layer = malware::layer(m, &report.target);
+    let mut props = Map::new();
+    if let Some(d) = m.deleted_in_layer {
+        props.insert("deleted-in-layer".into(), json!(d));
+    }
+    if let Some(r) = m.replaced_in_layer {
+        props.insert("replaced-in-layer".into(), json!(r));
+    }
+    props.insert("engine".into(), json!(m.engine));
+    props.insert("rule".into(), json!(m.rule));
+    props.insert("category".into(), json!(m.category));
+    props.insert("severity".into(), json!(m.severity.as_str()));
+    if !m.evidence.is_empty() {
+        props.insert("evidence".into(), json!(m.evidence));
+    }
+    if let Some(h) = &m.sha256 {
+        props.insert("sha256".into(), json!(h));
+    }
+
+    let place = if path.is_empty() {
+        "the image".to_owned()
+    } else {
+        format!("/{path}")
+    };
+    let mut message = format!(
+        "{} ({}, {}) in {place}",
+        malware::description(m),
+        non_empty_or(category, "malware"),
+        malware::name(m)
+    );
+    if let Some(hidden) = malware::hidden_by(m) {
+        message.push_str(&format!(
+            "; {hidden}, still readable in layer {}",
+            layer.index
+        ));
+    }
+
+    SarifResult {
+        rule,
+        level: Level::of(m.severity),
+        message,
+        uri: Some(ArtifactUri::InImage(path.to_owned())),
+        region: None,
+        logical: Vec::new(),
+        fingerprint: fingerprint(&[&m.engine, &m.rule, path, &layer.index.to_string()]),
+        layer: Some(layer),
+        properties: props,
+        suppression: m.suppressed.as_ref().map(suppression),
     }
 }
 

@@ -118,14 +118,7 @@ pub(crate) fn layer(l: &SecretLocation, target: &Target) -> Option<LayerRef> {
         } => (*index, None),
         _ => return None,
     };
-    let diff_id = diff_id.or_else(|| {
-        target
-            .layers
-            .iter()
-            .find(|t| t.index == index)
-            .and_then(|t| t.diff_id.clone())
-    });
-    Some(LayerRef { index, diff_id })
+    Some(crate::target::layer(target, index, diff_id))
 }
 
 /// `deleted in layer 2` or `replaced in layer 2` for a file that a later

@@ -4,11 +4,13 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use drydock_findings::{Secret, SecretLocation, Severity, Vulnerability};
+use drydock_findings::{
+    Malware, Misconfiguration, Secret, SecretLocation, Severity, Vulnerability,
+};
 use drydock_inventory::{Ecosystem, Package};
 
 use crate::{ScanReport, Sections, Show, TargetKind};
-use crate::{secrets, vulns};
+use crate::{malware, misconfigs, secrets, vulns};
 
 const COLUMNS: [&str; 6] = ["NAME", "VERSION", "TYPE", "SOURCE", "LAYER", "PATH"];
 /// Widest a padded column may get, in characters; longer cells are cut with
@@ -24,6 +26,31 @@ const MAX_PLACE: usize = 120;
 /// Widest the redacted secret gets: a redaction is a short prefix and a
 /// length, anything longer is not what the scanner promised.
 const MAX_REDACTED: usize = 60;
+
+/// The width the misconfiguration and malware sections fit their lines
+/// into, where the cells allow.
+const WIDTH: usize = 100;
+/// Widest a check id gets.
+const MAX_CHECK_ID: usize = 24;
+/// Widest the title and location cells of a misconfiguration get before
+/// they have to share the line; neither is squeezed below
+/// [`MIN_SQUEEZED`].
+const MAX_TITLE: usize = 48;
+const MAX_MISCONFIG_PLACE: usize = 48;
+const MIN_SQUEEZED: usize = 16;
+/// The least the last cell of a line (a path, a remediation, a line of
+/// malware evidence) is given, even when that runs past [`WIDTH`].
+const MIN_LAST: usize = 16;
+/// The least room the evidence of a misconfiguration is promised; with
+/// the caps above (at most 10 columns of severity, [`MAX_CHECK_ID`] of id,
+/// 2 × [`MIN_SQUEEZED`] of title and location) every misconfiguration line
+/// fits [`WIDTH`] even so.
+const MIN_EVIDENCE: usize = 24;
+/// Widest the category and `engine:rule` cells of a malware line get.
+const MAX_CATEGORY: usize = 16;
+const MAX_MALWARE_RULE: usize = 40;
+/// Evidence lines shown per malware finding; the rest are counted.
+const MAX_EVIDENCE_LINES: usize = 3;
 
 pub(crate) fn render(report: &ScanReport, sections: &Sections) -> String {
     let shown = |show: Show, any: bool| match show {
@@ -41,6 +68,15 @@ pub(crate) fn render(report: &ScanReport, sections: &Sections) -> String {
     }
     if shown(sections.secrets, !report.secrets.is_empty()) {
         secret_section(report, &mut out);
+    }
+    if shown(
+        sections.misconfigurations,
+        !report.misconfigurations.is_empty(),
+    ) {
+        misconfig_section(report, &mut out);
+    }
+    if shown(sections.malware, !report.malware.is_empty()) {
+        malware_section(report, &mut out);
     }
     trailer(report, &mut out);
     out
@@ -398,6 +434,234 @@ fn secret_cells(s: &Secret) -> [String; 6] {
     ]
 }
 
+/// Misconfigurations grouped by source (defects first, then the info-level
+/// hardening inventory), each with its remediation on a second line,
+/// suppressed ones left out (they are only counted), followed by a
+/// one-line summary. Lines are fitted into [`WIDTH`] columns: long titles
+/// and locations share what is left, long evidence is cut.
+fn misconfig_section(report: &ScanReport, out: &mut String) {
+    let (suppressed, shown): (Vec<&Misconfiguration>, Vec<&Misconfiguration>) =
+        misconfigs::grouped(&report.misconfigurations)
+            .into_iter()
+            .partition(|m| m.suppressed.is_some());
+    out.push('\n');
+    if shown.is_empty() {
+        if suppressed.is_empty() {
+            out.push_str("No misconfigurations found.\n");
+        } else {
+            let _ = writeln!(
+                out,
+                "No misconfigurations found ({} suppressed).",
+                suppressed.len()
+            );
+        }
+        return;
+    }
+
+    let sev_w = shown
+        .iter()
+        .map(|m| m.severity.as_str().len())
+        .max()
+        .unwrap_or(0);
+    let id_w = shown
+        .iter()
+        .map(|m| fit(&m.check_id, MAX_CHECK_ID).chars().count())
+        .max()
+        .unwrap_or(0);
+    let indent = 2 + sev_w + 2;
+
+    // Each source group aligns its own title and location columns, so one
+    // long Kubernetes path does not squeeze every Dockerfile line.
+    let mut groups: Vec<((bool, &str), Vec<&Misconfiguration>)> = Vec::new();
+    for m in shown.iter().copied() {
+        let key = (misconfigs::is_info(m), misconfigs::source(m));
+        match groups.last_mut() {
+            Some((k, members)) if *k == key => members.push(m),
+            _ => groups.push((key, vec![m])),
+        }
+    }
+
+    let _ = writeln!(out, "Misconfigurations:");
+    for (n, ((info, source), members)) in groups.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let label = if *info { " (info)" } else { "" };
+        let _ = writeln!(out, "{}{label}", clean(source, 40));
+        let cells: Vec<[String; 2]> = members
+            .iter()
+            .map(|m| {
+                [
+                    clean(misconfigs::title(m), MAX_TITLE),
+                    clean_tail(&misconfigs::place(&m.location), MAX_MISCONFIG_PLACE),
+                ]
+            })
+            .collect();
+        let width = |i: usize| {
+            cells
+                .iter()
+                .map(|c| c.get(i).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+        };
+        // Title and location share what the severity, the id and the
+        // evidence (up to its minimum) leave of the line.
+        let evidence_w = members
+            .iter()
+            .map(|m| fit(m.evidence.trim(), MIN_EVIDENCE).chars().count())
+            .max()
+            .unwrap_or(0);
+        let fixed = 2 + (sev_w + 2) + (id_w + 2) + 2 + 2 + evidence_w;
+        let budget = WIDTH.saturating_sub(fixed).max(2 * MIN_SQUEEZED);
+        let (title_w, place_w) = share(width(0), width(1), budget);
+        for (m, [title, place]) in members.iter().zip(&cells) {
+            let mut line = String::from("  ");
+            pad(&mut line, m.severity.as_str(), sev_w);
+            pad(&mut line, &fit(&m.check_id, MAX_CHECK_ID), id_w);
+            pad(&mut line, &fit(title, title_w), title_w);
+            pad(&mut line, &fit_tail(place, place_w), place_w);
+            // At least `evidence_w`: the caps leave that much.
+            let room = WIDTH.saturating_sub(line.chars().count());
+            line.push_str(&fit(m.evidence.trim(), room));
+            let _ = writeln!(out, "{}", line.trim_end());
+            let fix = fit(
+                m.remediation.trim(),
+                WIDTH.saturating_sub(indent).max(MIN_LAST),
+            );
+            if !fix.is_empty() {
+                let _ = writeln!(out, "{:indent$}{fix}", "");
+            }
+        }
+    }
+    let n = shown.len();
+    let _ = writeln!(
+        out,
+        "\n{n} {} ({}); {} suppressed",
+        if n == 1 {
+            "misconfiguration"
+        } else {
+            "misconfigurations"
+        },
+        secrets::severity_counts(shown.iter().map(|m| &m.severity)),
+        suppressed.len()
+    );
+}
+
+/// Splits `budget` columns between two cells that want `a` and `b`: each
+/// gets what it wants if both fit, else the smaller keeps its width when
+/// it is under half, and the other takes the rest.
+fn share(a: usize, b: usize, budget: usize) -> (usize, usize) {
+    if a + b <= budget {
+        return (a, b);
+    }
+    let half = budget / 2;
+    if a <= half {
+        (a, budget - a)
+    } else if b <= half {
+        (budget - b, b)
+    } else {
+        (half, budget - half)
+    }
+}
+
+/// Appends `cell` padded to `width` plus the two-space gap; a column of
+/// width 0 (no line fills it) takes no space at all.
+fn pad(line: &mut String, cell: &str, width: usize) {
+    if width == 0 {
+        return;
+    }
+    line.push_str(cell);
+    let n = width.saturating_sub(cell.chars().count()) + 2;
+    line.extend(std::iter::repeat_n(' ', n));
+}
+
+/// Malware findings, most severe first, each with up to
+/// [`MAX_EVIDENCE_LINES`] evidence lines below it, suppressed ones left out
+/// (they are only counted), followed by a one-line summary.
+fn malware_section(report: &ScanReport, out: &mut String) {
+    let (suppressed, shown): (Vec<&Malware>, Vec<&Malware>) =
+        malware::by_severity_then_path(&report.malware)
+            .into_iter()
+            .partition(|m| m.suppressed.is_some());
+    out.push('\n');
+    if shown.is_empty() {
+        if suppressed.is_empty() {
+            out.push_str("No malware found.\n");
+        } else {
+            let _ = writeln!(out, "No malware found ({} suppressed).", suppressed.len());
+        }
+        return;
+    }
+
+    let cells: Vec<[String; 2]> = shown
+        .iter()
+        .map(|m| {
+            [
+                clean(m.category.trim(), MAX_CATEGORY),
+                clean(&malware::name(m), MAX_MALWARE_RULE),
+            ]
+        })
+        .collect();
+    let sev_w = shown
+        .iter()
+        .map(|m| m.severity.as_str().len())
+        .max()
+        .unwrap_or(0);
+    let col = |i: usize| {
+        cells
+            .iter()
+            .map(|c| c.get(i).map_or(0, |s| s.chars().count()))
+            .max()
+            .unwrap_or(0)
+    };
+    let (cat_w, rule_w) = (col(0), col(1));
+    let indent = 2 + sev_w + 2;
+
+    let _ = writeln!(out, "Malware:");
+    for (m, [category, rule]) in shown.iter().zip(&cells) {
+        let mut line = String::from("  ");
+        pad(&mut line, m.severity.as_str(), sev_w);
+        pad(&mut line, category, cat_w);
+        pad(&mut line, rule, rule_w);
+        let mut suffix = format!(" (layer {}", m.layer.index);
+        if let Some(h) = malware::hidden_by(m) {
+            suffix.push_str(", ");
+            suffix.push_str(&h);
+        }
+        suffix.push(')');
+        let room = WIDTH
+            .saturating_sub(line.chars().count() + suffix.chars().count())
+            .max(MIN_LAST);
+        line.push_str(&fit_tail(&format!("/{}", malware::path(m)), room));
+        line.push_str(&suffix);
+        let _ = writeln!(out, "{line}");
+        let room = WIDTH.saturating_sub(indent).max(MIN_LAST);
+        for e in m.evidence.iter().take(MAX_EVIDENCE_LINES) {
+            let _ = writeln!(out, "{:indent$}{}", "", fit(e, room));
+        }
+        if let Some(more) = m
+            .evidence
+            .len()
+            .checked_sub(MAX_EVIDENCE_LINES)
+            .filter(|n| *n > 0)
+        {
+            let _ = writeln!(out, "{:indent$}(+{more} more)", "");
+        }
+    }
+    let deleted = shown
+        .iter()
+        .filter(|m| m.deleted_in_layer.is_some())
+        .count();
+    let n = shown.len();
+    let _ = writeln!(
+        out,
+        "\n{n} malware {} ({}); {deleted} in deleted files; {} suppressed",
+        if n == 1 { "finding" } else { "findings" },
+        secrets::severity_counts(shown.iter().map(|m| &m.severity)),
+        suppressed.len()
+    );
+}
+
 fn trailer(report: &ScanReport, out: &mut String) {
     let unknowns = &report.inventory.unknowns;
     if !unknowns.is_empty() {
@@ -435,11 +699,7 @@ fn clean(s: &str, max: usize) -> String {
     let mut out = String::new();
     let mut n = 0;
     for c in s.chars() {
-        let piece: String = if c.is_control() || is_bidi_control(c) {
-            c.escape_default().collect()
-        } else {
-            c.to_string()
-        };
+        let piece = escape(c);
         let len = piece.chars().count();
         if n + len > max {
             out.push('…');
@@ -449,6 +709,56 @@ fn clean(s: &str, max: usize) -> String {
         out.push_str(&piece);
     }
     out
+}
+
+/// [`clean`], cut so the result, `…` included, is at most `width`
+/// characters.
+fn fit(s: &str, width: usize) -> String {
+    let c = clean(s, width);
+    if c.chars().count() > width {
+        clean(s, width.saturating_sub(1))
+    } else {
+        c
+    }
+}
+
+/// Like [`clean`], but keeps the end of `s` (where a path has its file
+/// name and a config path its setting), cut with a leading `…`.
+fn clean_tail(s: &str, max: usize) -> String {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut n = 0;
+    for c in s.chars().rev() {
+        let piece = escape(c);
+        let len = piece.chars().count();
+        if n + len > max {
+            pieces.push("…".to_owned());
+            break;
+        }
+        n += len;
+        pieces.push(piece);
+    }
+    pieces.iter().rev().map(String::as_str).collect()
+}
+
+/// [`clean_tail`], cut so the result, `…` included, is at most `width`
+/// characters.
+fn fit_tail(s: &str, width: usize) -> String {
+    let c = clean_tail(s, width);
+    if c.chars().count() > width {
+        clean_tail(s, width.saturating_sub(1))
+    } else {
+        c
+    }
+}
+
+/// A character as the table shows it: control characters and
+/// bidirectional overrides escaped.
+fn escape(c: char) -> String {
+    if c.is_control() || is_bidi_control(c) {
+        c.escape_default().collect()
+    } else {
+        c.to_string()
+    }
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -466,5 +776,31 @@ mod tests {
         assert_eq!(clean("abcdef", 4), "abcd…");
         assert_eq!(clean("abcd", 4), "abcd");
         assert_eq!(clean("", 4), "");
+    }
+
+    #[test]
+    fn fit_keeps_within_the_width() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abcd", 4), "abcd");
+        assert_eq!(fit("a\nbcd", 4), "a\\n…");
+        assert_eq!(fit("abc", 0), "…");
+        assert_eq!(clean_tail("/usr/lib/x", 5), "…lib/x");
+        assert_eq!(fit_tail("/usr/lib/x", 5), "…ib/x");
+        assert_eq!(fit_tail("a\u{1b}b", 40), "a\\u{1b}b");
+        assert_eq!(fit_tail("", 3), "");
+        for w in 0..12 {
+            for s in ["", "short", "a much longer string\n", "名前名前名前名前"] {
+                assert!(fit(s, w).chars().count() <= w.max(1), "{s} {w}");
+                assert!(fit_tail(s, w).chars().count() <= w.max(1), "{s} {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn share_splits_the_budget() {
+        assert_eq!(share(10, 10, 40), (10, 10));
+        assert_eq!(share(10, 50, 40), (10, 30));
+        assert_eq!(share(50, 10, 40), (30, 10));
+        assert_eq!(share(50, 50, 40), (20, 20));
     }
 }

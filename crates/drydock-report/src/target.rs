@@ -1,9 +1,21 @@
-//! Naming the scanned target in SBOMs.
+//! The scanned target: naming it in SBOMs, and looking up its layers.
 
-use drydock_inventory::PurlBuilder;
+use drydock_inventory::{LayerRef, PurlBuilder};
 use drydock_oci::Digest;
 
 use crate::{Target, TargetKind};
+
+/// The layer at `index`, its diff_id taken from the target's layers when
+/// the finding that points at it lacks one.
+pub(crate) fn layer(t: &Target, index: usize, diff_id: Option<Digest>) -> LayerRef {
+    let diff_id = diff_id.or_else(|| {
+        t.layers
+            .iter()
+            .find(|l| l.index == index)
+            .and_then(|l| l.diff_id.clone())
+    });
+    LayerRef { index, diff_id }
+}
 
 /// Splits `registry:5000/app:1.2` into (`registry:5000/app`, `1.2`). The tag
 /// separator is the last `:` after the last `/`, so a registry port is not

@@ -594,9 +594,13 @@ fn sarif_is_valid_and_follows_the_conventions() {
     assert_eq!(props["config-digest"], digest("config").to_string());
 
     // One result per finding, suppressed included, most severe first; one
-    // rule per advisory. Vulnerabilities come first, then the secrets.
+    // rule per advisory. Vulnerabilities come first, then the secrets,
+    // misconfigurations and malware.
     let all = sarif_results(&doc);
-    assert_eq!(all.len(), 5 + report.secrets.len());
+    assert_eq!(
+        all.len(),
+        5 + report.secrets.len() + report.misconfigurations.len() + report.malware.len()
+    );
     let results = &all[..5];
     let ids: Vec<&str> = results
         .iter()

@@ -1,13 +1,13 @@
 //! Any inventory and any findings, however strange their strings, render to
 //! schema-valid CycloneDX, SPDX and SARIF, and to a table and JSON without
-//! failing.
+//! failing; findings render the same whatever order the scanners gave.
 
 mod common;
 
 use common::*;
 use drydock_findings::{
-    Cvss, FixState, PackageRef, Secret, SecretLocation, Severity, Suppression, SuppressionKind,
-    Vulnerability,
+    Cvss, FixState, Malware, MisconfigLocation, Misconfiguration, PackageRef, Secret,
+    SecretLocation, Severity, Suppression, SuppressionKind, Vulnerability,
 };
 use drydock_inventory::{
     Distro, Ecosystem, Evidence, Inventory, LayerRef, Location, Metadata, Package, PurlBuilder,
@@ -402,6 +402,114 @@ prop_compose! {
     }
 }
 
+/// Sometimes absent, sometimes 0 (unknown), sometimes anything.
+fn line() -> impl Strategy<Value = Option<u32>> {
+    option::of(prop_oneof![Just(0u32), 1u32..40, any::<u32>()])
+}
+
+prop_compose! {
+    fn misconfig_location()(
+        file in option::of(prop_oneof![
+            text(),
+            Just("app/Dockerfile".to_owned()),
+            Just("/".to_owned()),
+            "[a-z/]{40,120}",
+        ]),
+        line in line(),
+        end_line in line(),
+        config_path in option::of(prop_oneof![
+            text(),
+            Just("config.User".to_owned()),
+            Just("spec.template.spec.containers[0].securityContext.privileged".to_owned()),
+        ]),
+        layer in option::of(prop_oneof![0usize..4, any::<usize>()]),
+        object in option::of(prop_oneof![text(), Just("Deployment/web".to_owned())]),
+    ) -> MisconfigLocation {
+        MisconfigLocation { file, line, end_line, config_path, layer, object }
+    }
+}
+
+/// Short, empty or far longer than a table line.
+fn long_text() -> BoxedStrategy<String> {
+    prop_oneof![3 => text(), 1 => "(?s).{100,300}"].boxed()
+}
+
+prop_compose! {
+    fn misconfiguration()(
+        check_id in prop_oneof![text(), Just("DD-IMG-001".to_owned()), "[A-Z0-9-]{30,40}"],
+        title in long_text(),
+        severity in severity(),
+        source in prop_oneof![
+            text(),
+            Just("image".to_owned()),
+            Just("dockerfile".to_owned()),
+            Just("kubernetes".to_owned()),
+            Just("policy".to_owned()),
+            Just("daemon".to_owned()),
+            Just("security".to_owned()),
+        ],
+        location in misconfig_location(),
+        evidence in long_text(),
+        remediation in long_text(),
+        references in vec(reference(), 0..3),
+        suppressed in option::of(suppression()),
+    ) -> Misconfiguration {
+        Misconfiguration {
+            check_id,
+            title,
+            severity,
+            source,
+            location,
+            evidence,
+            remediation,
+            references,
+            suppressed,
+        }
+    }
+}
+
+prop_compose! {
+    fn malware()(
+        engine in prop_oneof![
+            text(),
+            Just("yara".to_owned()),
+            Just("hash".to_owned()),
+            Just("clamav".to_owned()),
+        ],
+        rule in prop_oneof![text(), Just("php_webshell_eval".to_owned())],
+        category in prop_oneof![text(), Just("malware".to_owned()), Just("security".to_owned())],
+        severity in severity(),
+        description in long_text(),
+        path in prop_oneof![
+            text(),
+            Just("app/a.jar!/BOOT-INF/x.class".to_owned()),
+            Just("/".to_owned()),
+            "[a-z/]{60,200}",
+        ],
+        layer in layer_ref(),
+        deleted_in_layer in option::of(prop_oneof![0usize..5, any::<usize>()]),
+        replaced_in_layer in option::of(0usize..5),
+        evidence in vec(long_text(), 0..5),
+        sha256 in option::of(prop_oneof![text(), "[0-9a-f]{64}"]),
+        suppressed in option::of(suppression()),
+    ) -> Malware {
+        Malware {
+            engine,
+            rule,
+            category,
+            severity,
+            description,
+            path,
+            layer,
+            deleted_in_layer,
+            replaced_in_layer,
+            evidence,
+            sha256,
+            suppressed,
+        }
+    }
+}
+
 prop_compose! {
     fn report()(
         tool_version in text(),
@@ -413,6 +521,8 @@ prop_compose! {
         sort in any::<bool>(),
         findings in vec(vulnerability().boxed(), 0..5),
         secrets in vec(secret().boxed(), 0..5),
+        misconfigurations in vec(misconfiguration().boxed(), 0..6),
+        malware in vec(malware().boxed(), 0..5),
     ) -> ScanReport {
         let mut inventory = Inventory { distro, packages, unknowns };
         if sort {
@@ -435,6 +545,8 @@ prop_compose! {
             inventory,
             vulnerabilities,
             secrets,
+            misconfigurations,
+            malware,
             warnings,
         }
     }
@@ -465,14 +577,18 @@ proptest! {
         // Every finding is in every machine format, suppressed ones too.
         let n = report.vulnerabilities.len();
         let results = sarif["runs"][0]["results"].as_array().map_or(0, Vec::len);
-        prop_assert_eq!(results, n + report.secrets.len());
+        prop_assert_eq!(
+            results,
+            n + report.secrets.len() + report.misconfigurations.len() + report.malware.len()
+        );
         // Secrets follow the vulnerabilities; code scanning needs a file
         // for each, which only an empty path cannot give.
         let secret_results = sarif["runs"][0]["results"]
             .as_array()
             .into_iter()
             .flatten()
-            .skip(n);
+            .skip(n)
+            .take(report.secrets.len());
         let mut without_uri = 0;
         let mut revealed: Vec<&str> = Vec::new();
         let mut severities: Vec<&str> = Vec::new();
@@ -500,9 +616,89 @@ proptest! {
         // Most severe first.
         let rank = |s: &str| s.parse::<Severity>().ok().map(std::cmp::Reverse);
         prop_assert!(severities.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{severities:?}");
-        // The SBOMs do not depend on secrets at all.
+        // Misconfigurations follow the secrets, malware comes last, each
+        // most severe first. Only a finding with neither a file nor
+        // anything about the image config has no file to point at.
+        let after_secrets = n + report.secrets.len();
+        let all_results = sarif["runs"][0]["results"].as_array().cloned().unwrap_or_default();
+        let (misconfig_results, malware_results) = all_results
+            .get(after_secrets..)
+            .unwrap_or_default()
+            .split_at(report.misconfigurations.len());
+        let no_file = |results: &[serde_json::Value]| {
+            results
+                .iter()
+                .filter(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .is_none_or(str::is_empty))
+                .count()
+        };
+        let fileless = report
+            .misconfigurations
+            .iter()
+            .filter(|m| {
+                let file = m.location.file.as_deref().map(|f| f.trim_start_matches('/'));
+                file.is_none_or(str::is_empty) && !matches!(m.source.trim(), "image" | "policy")
+            })
+            .count();
+        prop_assert_eq!(no_file(misconfig_results), fileless);
+        let pathless = report
+            .malware
+            .iter()
+            .filter(|m| m.path.trim_start_matches('/').is_empty())
+            .count();
+        prop_assert_eq!(no_file(malware_results), pathless);
+        for results in [misconfig_results, malware_results] {
+            let severities: Vec<&str> = results
+                .iter()
+                .filter_map(|r| r["properties"]["severity"].as_str())
+                .collect();
+            prop_assert_eq!(severities.len(), results.len());
+            prop_assert!(severities.windows(2).all(|w| rank(w[0]) <= rank(w[1])), "{severities:?}");
+        }
+
+        // The scanners' order changes nothing but JSON, which is the
+        // report as given.
+        let mut shuffled = report.clone();
+        shuffled.misconfigurations.reverse();
+        shuffled.malware.reverse();
+        if shuffled.misconfigurations.len() > 2 {
+            shuffled.misconfigurations.swap(0, 1);
+        }
+        prop_assert_eq!(&sarif, &render_json(&shuffled, Format::Sarif));
+        let only_new = Sections::for_scanners(false, false, true, true);
+        let table_of = |r: &ScanReport| {
+            let mut out = Vec::new();
+            render_sections(r, Format::Table, &only_new, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let findings_table = table_of(&report);
+        prop_assert_eq!(&findings_table, &table_of(&shuffled));
+        prop_assert!(
+            !findings_table.chars().any(|c| c.is_control() && c != '\n'),
+            "{findings_table}"
+        );
+        // Every misconfiguration line fits 100 columns, whatever its cells.
+        let shown = report.misconfigurations.iter().filter(|m| m.suppressed.is_none()).count();
+        if shown > 0 {
+            let summary = format!("{shown} misconfiguration");
+            let lines: Vec<&str> = findings_table
+                .lines()
+                .skip_while(|l| *l != "Misconfigurations:")
+                .take_while(|l| !l.starts_with(&summary))
+                .collect();
+            prop_assert!(lines.len() > shown, "{findings_table}");
+            for l in lines {
+                prop_assert!(l.chars().count() <= 100, "{l}");
+            }
+        }
+
+        // The SBOMs do not depend on secrets, misconfigurations or malware
+        // at all.
         let mut without = report.clone();
         without.secrets.clear();
+        without.misconfigurations.clear();
+        without.malware.clear();
         prop_assert_eq!(&cdx, &render_json(&without, Format::CycloneDxJson));
         prop_assert_eq!(&spdx, &render_json(&without, Format::SpdxJson));
         let cdx_vulns = cdx["vulnerabilities"].as_array().map_or(0, Vec::len);
@@ -520,12 +716,23 @@ proptest! {
             let table = render_table_with(&report, show_packages);
             prop_assert!(!table.chars().any(|c| c.is_control() && c != '\n'), "{table}");
         }
-        let all = Sections { packages: Show::Always, vulnerabilities: Show::Always, secrets: Show::Always };
+        let all = Sections {
+            packages: Show::Always,
+            vulnerabilities: Show::Always,
+            secrets: Show::Always,
+            misconfigurations: Show::Always,
+            malware: Show::Always,
+        };
         let mut table = Vec::new();
         render_sections(&report, Format::Table, &all, &mut table).unwrap();
         let table = String::from_utf8(table).unwrap();
         prop_assert!(!table.chars().any(|c| c.is_control() && c != '\n'), "{table}");
         prop_assert!(table.contains("Secrets:\n") || table.contains("No secrets found"), "{table}");
+        prop_assert!(
+            table.contains("Misconfigurations:\n") || table.contains("No misconfigurations found"),
+            "{table}"
+        );
+        prop_assert!(table.contains("Malware:\n") || table.contains("No malware found"), "{table}");
         let json = render_string(&report, Format::Json);
         let back: ScanReport = serde_json::from_str(&json).unwrap();
         // JSON has no NaN or infinity: such a score reads back as absent.

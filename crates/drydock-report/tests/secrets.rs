@@ -80,7 +80,10 @@ fn sarif_secret_results_follow_the_conventions() {
             "generic-password"
         ]
     );
-    assert_eq!(results(&doc).len(), 5 + 5);
+    assert_eq!(
+        results(&doc).len(),
+        5 + 5 + report.misconfigurations.len() + report.malware.len()
+    );
     let levels: Vec<&str> = secrets
         .iter()
         .map(|r| r["level"].as_str().unwrap())
@@ -203,8 +206,10 @@ fn sarif_secret_results_follow_the_conventions() {
         }])
     );
 
-    // A report without config secrets declares no config base.
+    // A report without config secrets (and without config checks, which
+    // use the same base) declares no config base.
     let mut files_only = report.clone();
+    files_only.misconfigurations.clear();
     files_only
         .secrets
         .retain(|s| matches!(s.location, SecretLocation::File { .. }));
@@ -455,15 +460,18 @@ fn table_lists_secrets_by_location() {
     assert!(!text.contains("private-key"), "{text}");
 
     // The default table and the older findings view add the section after
-    // the vulnerabilities because the report has secrets.
+    // the vulnerabilities (and before the other findings) because the
+    // report has secrets.
+    let end = start + text[start..].find(" suppressed\n").unwrap() + " suppressed\n".len();
     for t in [
         render_string(&report, Format::Table),
         render_table_with(&report, false),
     ] {
         let v = t.find("Vulnerabilities:\n").unwrap();
         let s = t.find("Secrets:\n").unwrap();
-        assert!(v < s, "{t}");
-        assert!(t.contains(&text[start..]), "{t}");
+        let m = t.find("Misconfigurations:\n").unwrap();
+        assert!(v < s && s < m, "{t}");
+        assert!(t.contains(&text[start..end]), "{t}");
     }
 }
 
@@ -534,6 +542,8 @@ fn sections_choose_what_the_table_shows() {
         packages: Show::Never,
         vulnerabilities: Show::Never,
         secrets: Show::IfAny,
+        misconfigurations: Show::Never,
+        malware: Show::Never,
     };
     let t = table(&report, only_secrets);
     assert!(

@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod cache;
+mod malware;
 mod secrets;
 
 use std::io::Read;
@@ -23,7 +24,7 @@ use drydock_layer::{LayerError, Limits};
 use drydock_source::{Image, OpenOptions, RootfsLimits, SourceError, SourceKind};
 use rayon::prelude::*;
 
-pub use drydock_catalog::MemberLimits;
+pub use drydock_catalog::{MalwareEngines, MemberLimits};
 pub use secrets::SecretOptions;
 
 /// Receives progress events; implementations must be cheap and thread-safe.
@@ -53,6 +54,8 @@ pub struct ScanOptions {
     pub secrets: Option<SecretOptions>,
     /// Run the image configuration checks.
     pub misconfig: Option<MisconfigOptions>,
+    /// Run the malware engines over every layer.
+    pub malware: Option<drydock_catalog::MalwareEngines>,
 }
 
 /// How to check the image's configuration.
@@ -61,6 +64,8 @@ pub struct MisconfigOptions {
     /// Secret rules that recognise credentials in ENV and build arguments
     /// by value (names are checked without them).
     pub secret_rules: Option<Arc<drydock_secrets::RuleSet>>,
+    /// How Dockerfiles found inside the image are linted.
+    pub dockerfile: drydock_dockerfile::LintConfig,
 }
 
 impl std::fmt::Debug for MisconfigOptions {
@@ -106,6 +111,9 @@ pub struct ScanOutcome {
     /// Configuration findings, when [`ScanOptions::misconfig`] asked for
     /// them.
     pub misconfigurations: Vec<drydock_findings::Misconfiguration>,
+    /// Malware, when [`ScanOptions::malware`] asked for it: every layer's
+    /// files, deleted and replaced ones too.
+    pub malware: Vec<drydock_findings::Malware>,
 }
 
 /// Why a scan failed.
@@ -172,6 +180,17 @@ pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, Sc
             s.archives.clone(),
         )));
     }
+    if let Some(engines) = &options.malware {
+        analyzers.push(Box::new(drydock_catalog::MalwareAnalyzer::new(
+            engines.clone(),
+        )));
+    }
+    if let Some(m) = &options.misconfig {
+        analyzers.push(Box::new(drydock_catalog::DockerfileAnalyzer::new(
+            m.dockerfile.clone(),
+            &format!("{:?}", m.dockerfile),
+        )));
+    }
     let mut warnings = image.warnings.clone();
     let (analyses, layers) = if image.kind == SourceKind::Rootfs {
         scan_rootfs(&image, &analyzers, options, &mut warnings)?
@@ -221,15 +240,38 @@ pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, Sc
                     *slot = Some(layer);
                 }
             }
-            drydock_imagecheck::check(&drydock_imagecheck::ImageInput {
+            let mut found = drydock_imagecheck::check(&drydock_imagecheck::ImageInput {
                 config: &image.config,
                 fs: &fs,
                 owned: &owned,
                 history_layers: &history_layers,
                 secret_rules: m.secret_rules.as_deref(),
-            })
+            });
+            // Dockerfiles still in the final image; a deleted one says
+            // nothing about how the image runs.
+            for (i, a) in analyses.iter().enumerate() {
+                for file in a.files.iter().filter(|f| f.analyzer == "dockerfile-linter") {
+                    if !matches!(fs.fate(&file.path, i), drydock_fs::Fate::Visible) {
+                        continue;
+                    }
+                    for f in &file.findings {
+                        if let drydock_catalog::Finding::Misconfig(m) = f {
+                            let mut m = (**m).clone();
+                            m.location.file = Some(file.path.trim_start_matches('/').to_owned());
+                            m.location.layer = Some(i);
+                            found.push(m);
+                        }
+                    }
+                }
+            }
+            found
         }
         None => Vec::new(),
+    };
+    let malware = if options.malware.is_some() {
+        malware::collect(&analyses, &refs, &fs)
+    } else {
+        Vec::new()
     };
     Ok(ScanOutcome {
         image,
@@ -238,6 +280,7 @@ pub fn scan_image(image: Image, options: &ScanOptions) -> Result<ScanOutcome, Sc
         warnings,
         secrets,
         misconfigurations,
+        malware,
     })
 }
 

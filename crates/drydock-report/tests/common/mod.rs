@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use drydock_findings::{
-    Cvss, FixState, PackageRef, Secret, SecretLocation, Severity, Suppression, SuppressionKind,
-    Vulnerability,
+    Cvss, FixState, Malware, MisconfigLocation, Misconfiguration, PackageRef, Secret,
+    SecretLocation, Severity, Suppression, SuppressionKind, Vulnerability,
 };
 use drydock_inventory::{
     Distro, Ecosystem, Evidence, Inventory, LayerRef, Location, Metadata, Package, PurlBuilder,
@@ -721,6 +721,8 @@ pub fn sample_report() -> ScanReport {
         inventory,
         vulnerabilities,
         secrets,
+        misconfigurations: sample_misconfigurations(),
+        malware: sample_malware(),
         warnings: vec!["layer 2 has a whiteout for a missing file".into()],
     }
 }
@@ -981,5 +983,248 @@ pub fn sample_secrets(values: &[&str; 5]) -> Vec<Secret> {
             aws,
         ),
         private_key,
+    ]
+}
+
+/// A long `RUN` line, so the table has evidence to cut.
+pub const LONG_RUN: &str = "RUN apt-get update && apt-get install -y curl ca-certificates gnupg \
+    lsb-release unzip && rm -rf /var/lib/apt/lists/*";
+
+/// Configuration findings of the shapes the renderers treat differently:
+/// image config checks (config path only), an image file check (file and
+/// layer), Dockerfile checks (file and lines, one spanning several, one
+/// with evidence too long for the table), a Kubernetes check (file, line,
+/// config path and object), two info-level hardening facts, and one an
+/// ignore file suppresses. Ids, titles and references are modelled on
+/// drydock's checks and the CIS Docker benchmark, hadolint and Pod Security
+/// Standards rules they map to.
+pub fn sample_misconfigurations() -> Vec<Misconfiguration> {
+    let finding = |check_id: &str,
+                   title: &str,
+                   severity: Severity,
+                   source: &str,
+                   location: MisconfigLocation,
+                   evidence: &str,
+                   remediation: &str,
+                   references: &[&str]| Misconfiguration {
+        check_id: check_id.into(),
+        title: title.into(),
+        severity,
+        source: source.into(),
+        location,
+        evidence: evidence.into(),
+        remediation: remediation.into(),
+        references: references.iter().map(|r| (*r).to_owned()).collect(),
+        suppressed: None,
+    };
+    let config = |path: &str| MisconfigLocation {
+        config_path: Some(path.into()),
+        ..MisconfigLocation::default()
+    };
+    let dockerfile = |line: u32, end_line: Option<u32>| MisconfigLocation {
+        file: Some("app/Dockerfile".into()),
+        line: Some(line),
+        end_line,
+        ..MisconfigLocation::default()
+    };
+    let mut ssh = finding(
+        "DD-IMG-004",
+        "SSH port exposed",
+        Severity::Low,
+        "image",
+        config("config.ExposedPorts"),
+        "22/tcp",
+        "Remove EXPOSE 22; use docker exec or kubectl exec to get a shell.",
+        &["dockle:DKL-DI-0004"],
+    );
+    ssh.suppressed = Some(Suppression {
+        kind: SuppressionKind::IgnoreFile,
+        source: ".drydockignore.yaml".into(),
+        reason: Some("bastion image, ssh is its purpose".into()),
+    });
+    vec![
+        finding(
+            "DD-DF-004",
+            "ADD with a remote URL",
+            Severity::Medium,
+            "dockerfile",
+            dockerfile(12, None),
+            "ADD https://example.com/tool.tar.gz /opt/",
+            "Download with curl and check a checksum, or COPY a vetted file.",
+            &["hadolint:DL3020", "CIS-Docker-4.9"],
+        ),
+        finding(
+            "DD-IMG-001",
+            "Image runs as root",
+            Severity::High,
+            "image",
+            config("config.User"),
+            "User is empty (defaults to root)",
+            "Add a USER instruction with a non-root user after the last FROM.",
+            &["CIS-Docker-4.1", "dockle:CIS-DI-0001"],
+        ),
+        finding(
+            "DD-IMG-100",
+            "No HEALTHCHECK",
+            Severity::Info,
+            "image",
+            config("config.Healthcheck"),
+            "not set",
+            "Add a HEALTHCHECK so orchestrators can restart a hung service.",
+            &["CIS-Docker-4.6"],
+        ),
+        finding(
+            "DD-K8S-PSS-PRIV",
+            "Privileged container",
+            Severity::Critical,
+            "kubernetes",
+            MisconfigLocation {
+                file: Some("deploy/web.yaml".into()),
+                line: Some(21),
+                end_line: None,
+                config_path: Some(
+                    "spec.template.spec.containers[0].securityContext.privileged".into(),
+                ),
+                layer: None,
+                object: Some("Deployment/web".into()),
+            },
+            "privileged: true",
+            "Set securityContext.privileged to false.",
+            &[
+                "PSS-baseline:privileged",
+                "https://kubernetes.io/docs/concepts/security/pod-security-standards/",
+            ],
+        ),
+        finding(
+            "DD-DF-010",
+            "apt-get install without version pins",
+            Severity::Low,
+            "dockerfile",
+            dockerfile(7, Some(9)),
+            LONG_RUN,
+            "Pin versions: apt-get install curl=<version>.",
+            &["hadolint:DL3008"],
+        ),
+        finding(
+            "DD-IMG-101",
+            "File capabilities",
+            Severity::Info,
+            "image",
+            MisconfigLocation {
+                file: Some("usr/bin/ping".into()),
+                layer: Some(0),
+                ..MisconfigLocation::default()
+            },
+            "cap_net_raw=ep",
+            "",
+            &[],
+        ),
+        finding(
+            "DD-IMG-009",
+            "setuid binary added",
+            Severity::Medium,
+            "image",
+            MisconfigLocation {
+                file: Some("usr/local/bin/helper".into()),
+                layer: Some(2),
+                ..MisconfigLocation::default()
+            },
+            "mode 4755, owner root",
+            "Remove the setuid bit (chmod u-s) unless the binary needs it.",
+            &["CIS-Docker-4.8"],
+        ),
+        ssh,
+    ]
+}
+
+/// Malware findings of the shapes the renderers treat differently: a YARA
+/// web shell with decoded evidence, a miner found by hash in a file a later
+/// layer deleted, a hack tool with more evidence than the table shows, and
+/// the EICAR test file, found by ClamAV and suppressed by an ignore file.
+pub fn sample_malware() -> Vec<Malware> {
+    let flagged = |engine: &str,
+                   rule: &str,
+                   category: &str,
+                   severity: Severity,
+                   description: &str,
+                   path: &str,
+                   layer_index: usize,
+                   evidence: &[&str]| Malware {
+        engine: engine.into(),
+        rule: rule.into(),
+        category: category.into(),
+        severity,
+        description: description.into(),
+        path: path.into(),
+        layer: layer(layer_index),
+        deleted_in_layer: None,
+        replaced_in_layer: None,
+        evidence: evidence.iter().map(|e| (*e).to_owned()).collect(),
+        sha256: Some(
+            digest(path)
+                .to_string()
+                .trim_start_matches("sha256:")
+                .to_owned(),
+        ),
+        suppressed: None,
+    };
+    let mut miner = flagged(
+        "hash",
+        "xmrig-6.21.0",
+        "miner",
+        Severity::High,
+        "XMRig Monero miner",
+        "usr/local/bin/kworker",
+        1,
+        &[],
+    );
+    miner.deleted_in_layer = Some(2);
+    let mut eicar = flagged(
+        "clamav",
+        "Win.Test.EICAR_HDB-1",
+        "test-file",
+        Severity::Low,
+        "EICAR anti-virus test file",
+        "tmp/eicar.com",
+        1,
+        &[],
+    );
+    eicar.suppressed = Some(Suppression {
+        kind: SuppressionKind::IgnoreFile,
+        source: ".drydockignore.yaml".into(),
+        reason: Some("smoke test of the scanner".into()),
+    });
+    vec![
+        miner,
+        flagged(
+            "yara",
+            "hacktool_chisel",
+            "hacktool",
+            Severity::Medium,
+            "Chisel TCP tunnel",
+            "opt/tools/chisel",
+            2,
+            &[
+                "chisel client",
+                "github.com/jpillora/chisel/share",
+                "chisel server --reverse",
+                "SSH-chisel-v3",
+                "CHISEL_KEY",
+            ],
+        ),
+        flagged(
+            "yara",
+            "php_webshell_eval",
+            "webshell",
+            Severity::Critical,
+            "PHP web shell evaluating request data",
+            "var/www/html/uploads/up.php",
+            2,
+            &[
+                "eval($_POST['cmd'])",
+                "decoded base64_decode → gzinflate: system($_GET['c']); /* padding to make this line long enough that the table has to cut it */",
+            ],
+        ),
+        eicar,
     ]
 }

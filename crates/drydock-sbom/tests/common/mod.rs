@@ -376,6 +376,8 @@ pub fn rich_report() -> ScanReport {
         inventory,
         vulnerabilities: Vec::new(),
         secrets: Vec::new(),
+        misconfigurations: Vec::new(),
+        malware: Vec::new(),
         warnings: vec!["layer 2 has a whiteout for a missing file".into()],
     }
 }

@@ -1,0 +1,3 @@
+FROM alpine:3.19
+USER 0:0
+CMD ["sh"]

@@ -1,0 +1,7 @@
+ARG VERSION=latest
+ARG REGISTRY=docker.io
+FROM ${REGISTRY}/library/alpine:${VERSION}
+ARG VERSION
+RUN echo "building $VERSION"
+FROM alpine:${UNDEFINED_TAG:-3.19}
+USER 1000

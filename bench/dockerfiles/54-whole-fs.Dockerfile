@@ -1,0 +1,5 @@
+FROM alpine:3.19 AS rootfs
+RUN apk add --no-cache ca-certificates=20240226-r0
+FROM scratch
+COPY --from=rootfs / /
+USER 65534

@@ -1,0 +1,4 @@
+FROM alpine:3.19
+CMD [ "echo", 'not json' ]
+ENTRYPOINT ["bad json",]
+USER 1000
