@@ -32,6 +32,10 @@ pub struct CheckArgs {
     /// Ignore file (YAML `misconfigurations:` rules, or a `.trivyignore`)
     #[arg(long, value_name = "FILE")]
     ignore_file: Option<PathBuf>,
+    /// Directory of custom Rego policies, run on every input next to the
+    /// built-in checks
+    #[arg(long, value_name = "DIR")]
+    policy: Option<PathBuf>,
     #[command(flatten)]
     out: OutputArgs,
 }
@@ -142,23 +146,40 @@ pub fn dockerfile(args: DockerfileArgs) -> Result<ExitCode> {
         }
         None => drydock_dockerfile::LintConfig::default(),
     };
+    let policies = crate::policy::load(args.check.policy.as_deref())?;
     let mut found = Vec::new();
+    let mut warnings = Vec::new();
     for f in &args.files {
         let bytes = std::fs::read(f).with_context(|| format!("cannot read `{}`", f.display()))?;
         let text = String::from_utf8(bytes)
             .with_context(|| format!("`{}` is not UTF-8 text", f.display()))?;
-        found.extend(drydock_dockerfile::lint(
-            &f.display().to_string(),
-            &text,
-            &config,
-        )?);
+        let label = f.display().to_string();
+        found.extend(drydock_dockerfile::lint(&label, &text, &config)?);
+        if let Some(set) = &policies {
+            // `lint` above has already rejected text that does not parse.
+            let df = drydock_dockerfile::parse(&text).map_err(|source| {
+                drydock_dockerfile::LintError {
+                    file: label.clone(),
+                    source,
+                }
+            })?;
+            let input = crate::policy::dockerfile_input(&df);
+            crate::policy::evaluate(
+                set,
+                drydock_rego::InputKind::Dockerfile,
+                &input,
+                &label,
+                &mut found,
+                &mut warnings,
+            );
+        }
     }
     let threshold = args.config.as_ref().and(config.failure_threshold);
     finish(
         &args.check,
         names(&args.files),
         found,
-        Vec::new(),
+        warnings,
         &[],
         threshold,
     )
@@ -178,11 +199,20 @@ pub fn config(args: ConfigArgs) -> Result<ExitCode> {
         .collect();
     let outcome = drydock_misconfig::audit_files(&refs);
     let errors: Vec<String> = outcome.errors.iter().map(ToString::to_string).collect();
+    let mut found = outcome.findings;
+    let mut warnings = Vec::new();
+    if let Some(set) = crate::policy::load(args.check.policy.as_deref())? {
+        for (label, bytes) in &refs {
+            for (kind, doc) in crate::policy::config_documents(label, bytes) {
+                crate::policy::evaluate(&set, kind, &doc, label, &mut found, &mut warnings);
+            }
+        }
+    }
     let code = finish(
         &args.check,
         names(&args.files),
-        outcome.findings,
-        Vec::new(),
+        found,
+        warnings,
         &errors,
         None,
     )?;

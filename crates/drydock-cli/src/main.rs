@@ -19,6 +19,7 @@ use drydock_scan::{Progress, ScanOptions, ScanOutcome};
 
 mod configcmd;
 mod db;
+mod policy;
 mod progress;
 mod vuln;
 
@@ -48,7 +49,7 @@ enum Command {
     /// IMAGE is a docker archive, an OCI archive or layout, or a root
     /// filesystem directory. Advisories come from the local database
     /// (`drydock db import` / `drydock db update`).
-    Image(vuln::ImageArgs),
+    Image(Box<vuln::ImageArgs>),
     /// Rescan stored SBOMs (CycloneDX or SPDX JSON) for vulnerabilities,
     /// without the image
     SbomScan(vuln::SbomScanArgs),
@@ -127,7 +128,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Sbom(args) => sbom(args, false),
         Command::Fs(args) => sbom(args, true),
-        Command::Image(args) => vuln::image(args),
+        Command::Image(args) => vuln::image(*args),
         Command::SbomScan(args) => vuln::sbom_scan(args),
         Command::Dockerfile(args) => configcmd::dockerfile(args),
         Command::Config(args) => configcmd::config(args),

@@ -68,6 +68,10 @@ pub struct ImageArgs {
     /// host:port
     #[arg(long, value_name = "ADDR")]
     clamd: Option<String>,
+    /// Directory of custom Rego policies run on the image document (with
+    /// --scanners misconfig)
+    #[arg(long, value_name = "DIR")]
+    policy: Option<PathBuf>,
     /// Largest file the malware engines read, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 32 << 20)]
     malware_max_file: u64,
@@ -239,6 +243,11 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
     let want_misconfig = args.scanners.iter().any(|s| s == "misconfig");
     let want_malware = args.scanners.iter().any(|s| s == "malware");
     let mut setup_warnings = Vec::new();
+    let policies = if want_misconfig {
+        crate::policy::load(args.policy.as_deref())?
+    } else {
+        None
+    };
     let malware = if want_malware {
         Some(malware_engines(&args, &mut setup_warnings)?)
     } else {
@@ -293,7 +302,20 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
             findings = drydock_policy::only_new(findings, &base_findings);
         }
     }
+    let mut policy_findings = Vec::new();
+    if let Some(set) = &policies {
+        let input = crate::policy::image_input(&outcome);
+        crate::policy::evaluate(
+            set,
+            drydock_rego::InputKind::Image,
+            &input,
+            "",
+            &mut policy_findings,
+            &mut warnings,
+        );
+    }
     let mut report = crate::to_report(outcome);
+    report.misconfigurations.extend(policy_findings);
     warnings.extend(policy.apply_secrets(&mut report.secrets));
     warnings.extend(policy.apply_misconfigs(&mut report.misconfigurations));
     // A `.trivyignore` line covers every kind of finding, so an expired one

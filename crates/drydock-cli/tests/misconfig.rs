@@ -343,3 +343,117 @@ fn config_command_audits_manifests_and_reports_broken_files() {
             .is_empty()
     );
 }
+
+fn example_policies() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/policies")
+        .display()
+        .to_string()
+}
+
+/// The example "images must come from registry.corp.example" policy, run by
+/// all three commands on the documents they build.
+#[test]
+fn example_registry_policy_runs_on_images_dockerfiles_and_manifests() {
+    let policies = example_policies();
+    let ids = |found: &[Value]| -> Vec<String> {
+        found
+            .iter()
+            .filter_map(|f| f["check_id"].as_str())
+            .filter(|id| id.starts_with("CORP-"))
+            .map(str::to_owned)
+            .collect()
+    };
+
+    // The shop image names no corporate registry.
+    let found = misconfigs(&image("shop.oci.tar"), &["--policy", &policies]);
+    let reg: Vec<&Value> = found
+        .iter()
+        .filter(|f| f["check_id"] == "CORP-REG-001")
+        .collect();
+    assert_eq!(reg.len(), 1, "{found:#?}");
+    assert_eq!(reg[0]["source"], "image");
+
+    let d = tempfile::tempdir().unwrap();
+    let df = d.path().join("Dockerfile");
+    std::fs::write(
+        &df,
+        "FROM registry.corp.example/base/python:3.12@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef AS build\n\
+         RUN echo ok\n\
+         FROM docker.io/library/nginx:latest\n\
+         COPY --from=build /app /app\n",
+    )
+    .unwrap();
+    let out = drydock(&[
+        "dockerfile",
+        df.to_str().unwrap(),
+        "--policy",
+        &policies,
+        "-f",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found = report_of(&out)["misconfigurations"]
+        .as_array()
+        .cloned()
+        .unwrap();
+    let reg: Vec<&Value> = found
+        .iter()
+        .filter(|f| f["check_id"] == "CORP-REG-001")
+        .collect();
+    assert_eq!(reg.len(), 1, "{found:#?}");
+    assert_eq!(reg[0]["location"]["line"], 3);
+    assert!(reg[0]["evidence"].as_str().unwrap().contains("nginx"));
+
+    let pod = d.path().join("pod.yaml");
+    std::fs::write(
+        &pod,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: ok\n    image: registry.corp.example/team/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n  - name: hub\n    image: nginx:latest\n",
+    )
+    .unwrap();
+    let out = drydock(&[
+        "config",
+        pod.to_str().unwrap(),
+        "--policy",
+        &policies,
+        "-f",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found = report_of(&out)["misconfigurations"]
+        .as_array()
+        .cloned()
+        .unwrap();
+    let got = ids(&found);
+    assert_eq!(
+        got.iter().filter(|i| *i == "CORP-REG-001").count(),
+        1,
+        "{found:#?}"
+    );
+
+    // A broken policy directory is an error naming the file and line.
+    let bad = d.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    std::fs::write(
+        bad.join("x.rego"),
+        "package drydock.x\n\ndeny contains msg if {\n  msg := \n}\n",
+    )
+    .unwrap();
+    let out = drydock(&[
+        "config",
+        pod.to_str().unwrap(),
+        "--policy",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("x.rego"), "{err}");
+}
