@@ -15,6 +15,13 @@ command -v sqlite3 >/dev/null || need+=(sqlite3)
 # clamd, started by the malware tests themselves with a generated
 # signature database (official signatures cannot be downloaded in CI).
 [ -x /usr/sbin/clamd ] || need+=(clamav-daemon)
+# A real registry for the pull, auth, TLS and signature tests: each test
+# starts its own docker-registry on loopback (htpasswd for basic auth,
+# openssl for a test CA, curl for raw pushes over TLS).
+command -v docker-registry >/dev/null || need+=(docker-registry)
+command -v htpasswd >/dev/null || need+=(apache2-utils)
+command -v openssl >/dev/null || need+=(openssl)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq
@@ -30,5 +37,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/drydock-target}"
 export DRYDOCK_SHARED="${DRYDOCK_SHARED:-$(cd .. && pwd)/shared}"
 # Tests that need clamd fail instead of skipping when it is missing here.
 if [ -x /usr/sbin/clamd ]; then export DRYDOCK_REQUIRE_CLAMD="${DRYDOCK_REQUIRE_CLAMD:-1}"; fi
+# Likewise for the registry tests.
+if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
+  export DRYDOCK_REQUIRE_REGISTRY="${DRYDOCK_REQUIRE_REGISTRY:-1}"
+fi
 
 cargo test --workspace --locked "$@"

@@ -21,6 +21,7 @@ mod configcmd;
 mod db;
 mod policy;
 mod progress;
+mod remote;
 mod vuln;
 
 #[derive(Parser)]
@@ -61,6 +62,9 @@ enum Command {
     /// Manage the advisory database
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Verify an image's cosign signature in its registry with a public
+    /// key (offline: no transparency log, no Fulcio)
+    Verify(Box<remote::VerifyArgs>),
 }
 
 #[derive(Args)]
@@ -100,6 +104,8 @@ pub(crate) struct ScanArgs {
     /// Analyze every layer again instead of using cached results
     #[arg(long)]
     pub(crate) no_cache: bool,
+    #[command(flatten)]
+    pub(crate) registry: remote::RegistryArgs,
 }
 
 /// drydock's cache directory: `$DRYDOCK_CACHE_DIR`, else
@@ -133,14 +139,33 @@ fn main() -> ExitCode {
         Command::Dockerfile(args) => configcmd::dockerfile(args),
         Command::Config(args) => configcmd::config(args),
         Command::Db(cmd) => db::run(cmd),
+        Command::Verify(args) => remote::verify(*args),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_chain(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes on one line. Library errors often include
+/// their cause in their own message as well; a cause already said is not
+/// repeated.
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    out
 }
 
 fn sbom(args: SbomArgs, rootfs: bool) -> Result<ExitCode> {
@@ -167,22 +192,29 @@ pub(crate) fn run_scan(
     quiet: bool,
     scanners: Scanners,
 ) -> Result<ScanOutcome> {
+    let opened = remote::open(args, rootfs)?;
+    scan_opened(opened.image, args, quiet, scanners)
+}
+
+/// Scans an image [`remote::open`] opened.
+pub(crate) fn scan_opened(
+    image: drydock_source::Image,
+    args: &ScanArgs,
+    quiet: bool,
+    scanners: Scanners,
+) -> Result<ScanOutcome> {
     let mut options = ScanOptions {
-        rootfs,
         cache_dir: cache_dir(args),
         secrets: scanners.secrets,
         misconfig: scanners.misconfig,
         malware: scanners.malware,
         ..ScanOptions::default()
     };
-    if let Some(p) = &args.platform {
-        options.open.platform = Some(p.parse()?);
-    }
     let bar = (!quiet).then(|| Arc::new(progress::Bar::new()));
     if let Some(b) = &bar {
         options.progress = Some(b.clone() as Arc<dyn Progress>);
     }
-    let outcome = drydock_scan::scan(&args.target, &options);
+    let outcome = drydock_scan::scan_image(image, &options);
     if let Some(b) = &bar {
         b.finish();
     }
@@ -225,7 +257,7 @@ pub(crate) fn to_report(outcome: ScanOutcome) -> ScanReport {
             manifest_digest: image.manifest_digest.clone(),
             config_digest: image.config_digest.clone(),
             repo_tags: image.repo_tags.clone(),
-            repo_digests: Vec::new(),
+            repo_digests: remote::repo_digest(&image).into_iter().collect(),
             platform: image.platform.as_ref().map(ToString::to_string),
             layers: layers
                 .into_iter()

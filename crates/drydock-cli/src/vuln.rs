@@ -72,6 +72,11 @@ pub struct ImageArgs {
     /// --scanners misconfig)
     #[arg(long, value_name = "DIR")]
     policy: Option<PathBuf>,
+    /// Trust policy (YAML): allowed registries and repositories, required
+    /// cosign signatures, digest pins, maximum age, allowed base images;
+    /// violations are findings and fail the --exit-code gate
+    #[arg(long, value_name = "FILE")]
+    trust_policy: Option<PathBuf>,
     /// Largest file the malware engines read, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 32 << 20)]
     malware_max_file: u64,
@@ -278,9 +283,16 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
         ),
         dockerfile: drydock_dockerfile::LintConfig::default(),
     });
-    let outcome = crate::run_scan(
+    let opened = crate::remote::open(&args.scan, is_rootfs(&args.scan.target))?;
+    // Trust is decided from the manifest, config and signatures, before
+    // any layer is downloaded.
+    let trust_findings = match &args.trust_policy {
+        Some(p) => crate::remote::evaluate_trust(p, &opened)?,
+        None => Vec::new(),
+    };
+    let outcome = crate::scan_opened(
+        opened.image,
         &args.scan,
-        is_rootfs(&args.scan.target),
         quiet,
         crate::Scanners {
             secrets,
@@ -316,6 +328,7 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
     }
     let mut report = crate::to_report(outcome);
     report.misconfigurations.extend(policy_findings);
+    report.misconfigurations.extend(trust_findings);
     warnings.extend(policy.apply_secrets(&mut report.secrets));
     warnings.extend(policy.apply_misconfigs(&mut report.misconfigurations));
     // A `.trivyignore` line covers every kind of finding, so an expired one
@@ -337,7 +350,12 @@ pub fn image(args: ImageArgs) -> Result<ExitCode> {
             .misconfigurations
             .iter()
             .any(|m| m.suppressed.is_none() && m.severity > Severity::Info);
-    let sections = Sections::for_scanners(want_vuln, want_secret, want_misconfig, want_malware);
+    let sections = Sections::for_scanners(
+        want_vuln,
+        want_secret,
+        want_misconfig || args.trust_policy.is_some(),
+        want_malware,
+    );
     crate::write_report_with(&report, format, &sections, args.out.output.as_deref())?;
     Ok(exit(args.vuln.exit_code, failed))
 }
@@ -457,6 +475,7 @@ fn base_findings(
             platform: scan.platform.clone(),
             cache_dir: scan.cache_dir.clone(),
             no_cache: scan.no_cache,
+            registry: scan.registry.clone(),
         };
         crate::run_scan(&args, is_rootfs(base), quiet, crate::Scanners::default())
             .with_context(|| format!("cannot scan base `{base}`"))?

@@ -96,6 +96,42 @@ pub struct ImageIndex {
     pub manifests: Vec<Descriptor>,
 }
 
+impl ImageIndex {
+    /// The entry to scan for `want`: the first one whose platform matches,
+    /// or, when no entry states a platform, the first entry. Attestation
+    /// manifests (BuildKit's `unknown/unknown`) are never images.
+    pub fn select(&self, want: &Platform) -> Option<&Descriptor> {
+        let candidates = || {
+            self.manifests.iter().filter(|d| {
+                d.platform
+                    .as_ref()
+                    .is_none_or(|p| p.os != "unknown" && p.architecture != "unknown")
+            })
+        };
+        candidates()
+            .find(|d| d.platform.as_ref().is_some_and(|p| want.matches(p)))
+            .or_else(|| {
+                if candidates().all(|d| d.platform.is_none()) {
+                    candidates().next()
+                } else {
+                    None
+                }
+            })
+    }
+
+    /// The platforms the index offers, for error messages (`none` if it
+    /// states none).
+    pub fn platforms(&self) -> String {
+        let list = self
+            .manifests
+            .iter()
+            .filter_map(|d| d.platform.as_ref().map(ToString::to_string))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if list.is_empty() { "none".into() } else { list }
+    }
+}
+
 /// An OCI image manifest or Docker schema 2 manifest.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -8,9 +8,18 @@ use drydock_oci::Digest;
 pub enum SourceError {
     /// Nothing at that path.
     #[error(
-        "`{0}` does not exist (registry references are not supported yet: use a docker or OCI archive, an OCI layout or a directory)"
+        "`{0}` does not exist (expected a docker or OCI archive, an OCI layout, a directory, or a registry reference such as registry.example.com/team/app:1.2)"
     )]
     NotFound(String),
+    /// A remote source (registry) failed while opening a blob.
+    #[error("{what}: {source}")]
+    Remote {
+        /// What was being fetched.
+        what: String,
+        /// Cause, as the remote source classified it.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Reading a file failed.
     #[error("cannot read `{path}`: {source}")]
     Io {

@@ -11,8 +11,9 @@
 //!
 //! Every document read here (manifest, index, config) is checked against the
 //! digest that names it, and blob paths are built only from validated digests.
-//! Registries will implement [`BlobStore`] the same way, so nothing downstream
-//! changes when they arrive.
+//! Registries (`drydock-registry`) implement [`BlobStore`] the same way and
+//! build their [`Image`] with [`Image::from_remote`], so nothing downstream
+//! knows where the bytes come from.
 
 #![deny(missing_docs)]
 
@@ -41,6 +42,8 @@ pub enum SourceKind {
     OciLayout,
     /// A root filesystem directory.
     Rootfs,
+    /// A registry (distribution API).
+    Registry,
 }
 
 impl SourceKind {
@@ -51,6 +54,7 @@ impl SourceKind {
             Self::OciArchive => "oci-archive",
             Self::OciLayout => "oci-layout",
             Self::Rootfs => "rootfs",
+            Self::Registry => "registry",
         }
     }
 }
@@ -74,8 +78,8 @@ pub struct LayerSource {
     pub locator: String,
 }
 
-/// Opens layer blobs. Implemented by each kind of source; registries will
-/// implement it over HTTP.
+/// Opens layer blobs. Implemented by each kind of source; `drydock-registry`
+/// implements it over HTTP.
 pub trait BlobStore: Send + Sync {
     /// Opens the stored (possibly compressed) bytes of a layer.
     fn open(&self, layer: &LayerSource) -> Result<Box<dyn Read + Send>, SourceError>;
@@ -125,7 +129,43 @@ impl std::fmt::Debug for Image {
     }
 }
 
+/// What a source outside this crate (a registry) knows about an image.
+#[derive(Debug, Clone)]
+pub struct RemoteParts {
+    /// What the user named.
+    pub reference: String,
+    /// Digest of the chosen manifest.
+    pub manifest_digest: Digest,
+    /// Config digest.
+    pub config_digest: Digest,
+    /// Parsed config.
+    pub config: ImageConfig,
+    /// Layers, base first.
+    pub layers: Vec<LayerSource>,
+    /// Platform of the chosen image.
+    pub platform: Option<Platform>,
+    /// Things worth telling the user.
+    pub warnings: Vec<String>,
+}
+
 impl Image {
+    /// An image whose layers are opened through `store` (a registry).
+    pub fn from_remote(parts: RemoteParts, store: Arc<dyn BlobStore>) -> Self {
+        Self {
+            reference: parts.reference,
+            kind: SourceKind::Registry,
+            manifest_digest: Some(parts.manifest_digest),
+            config_digest: Some(parts.config_digest),
+            config: parts.config,
+            repo_tags: Vec::new(),
+            layers: parts.layers,
+            platform: parts.platform,
+            rootfs: None,
+            warnings: parts.warnings,
+            store: Some(store),
+        }
+    }
+
     /// Opens the stored bytes of layer `index`.
     pub fn open_layer(&self, index: usize) -> Result<Box<dyn Read + Send>, SourceError> {
         let layer = self

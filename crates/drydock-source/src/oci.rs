@@ -187,29 +187,7 @@ fn choose_manifest(
             reason: "image indexes nested too deeply".into(),
         });
     }
-    // Attestation manifests (BuildKit's `unknown/unknown`) are never images.
-    let candidates: Vec<&Descriptor> = index
-        .manifests
-        .iter()
-        .filter(|d| {
-            d.platform
-                .as_ref()
-                .is_none_or(|p| p.os != "unknown" && p.architecture != "unknown")
-        })
-        .collect();
-    let with_platform: Vec<&Descriptor> = candidates
-        .iter()
-        .copied()
-        .filter(|d| d.platform.as_ref().is_some_and(|p| want.matches(p)))
-        .collect();
-    let chosen: Vec<&Descriptor> = if !with_platform.is_empty() {
-        with_platform
-    } else if candidates.iter().all(|d| d.platform.is_none()) {
-        candidates.clone()
-    } else {
-        Vec::new()
-    };
-    if let Some(desc) = chosen.first().copied() {
+    if let Some(desc) = index.select(want) {
         let bytes = read_verified(layout, "manifest", desc)?;
         let kind = parse_manifest_kind(&bytes).map_err(|source| SourceError::BadDocument {
             path: format!(
@@ -235,19 +213,9 @@ fn choose_manifest(
             }
         }
     }
-    let available = index
-        .manifests
-        .iter()
-        .filter_map(|d| d.platform.as_ref().map(ToString::to_string))
-        .collect::<Vec<_>>()
-        .join(", ");
     Err(SourceError::NoMatchingPlatform {
         wanted: want.to_string(),
-        available: if available.is_empty() {
-            "none".into()
-        } else {
-            available
-        },
+        available: index.platforms(),
         path: layout.describe().display().to_string(),
     })
 }

@@ -383,8 +383,8 @@ fn files_that_are_not_images() {
     let e = open(&missing).unwrap_err();
     assert!(matches!(e, SourceError::NotFound(_)), "{e:?}");
     assert!(
-        e.to_string()
-            .contains("registry references are not supported"),
+        e.to_string().contains("does not exist")
+            && e.to_string().contains("registry reference such as"),
         "{e}"
     );
 }

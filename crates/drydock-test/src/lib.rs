@@ -22,6 +22,11 @@
 //! consistent without hand editing, and the repository carries no opaque
 //! binary fixtures that drift from what the code expects.
 //!
+//! For registry tests, [`registry::TestRegistry`] runs a real distribution
+//! registry on a private port (skopeo pushes, raw blob and manifest pushes,
+//! storage tampering) and [`proxy::Proxy`] sits in front of it to count
+//! requests and cut blob downloads short.
+//!
 //! This crate is for tests only: it panics on I/O errors and on names too
 //! long for a plain tar header, which is what a test wants.
 
@@ -29,6 +34,9 @@
 
 use std::io::Write;
 use std::path::Path;
+
+pub mod proxy;
+pub mod registry;
 
 use drydock_oci::Digest;
 use serde_json::{Value, json};
