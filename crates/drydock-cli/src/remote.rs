@@ -117,8 +117,9 @@ const MAX_PAYLOAD: u64 = 1 << 20;
 /// the others could not.
 struct Signatures {
     manifest: SignatureManifest,
-    payloads: BTreeMap<Digest, Vec<u8>>,
-    fetch_errors: Vec<String>,
+    /// Each payload blob, or why it could not be fetched (or failed its
+    /// digest check on the way).
+    payloads: BTreeMap<Digest, Result<Vec<u8>, String>>,
 }
 
 /// The cosign signature manifest for `digest` and its payloads; `None` when
@@ -138,25 +139,16 @@ fn fetch_signatures(
     let manifest =
         cosign::parse_signature_manifest(&fetched.bytes).map_err(|e| format!("{sig_ref}: {e}"))?;
     let mut payloads = BTreeMap::new();
-    let mut fetch_errors = Vec::new();
     for layer in &manifest.layers {
         if payloads.contains_key(&layer.payload_digest) {
             continue;
         }
-        // A payload that cannot be fetched or was altered makes that one
-        // signature invalid; the reason is kept for the report.
-        match registry.fetch_blob(reference, &layer.payload_digest, MAX_PAYLOAD) {
-            Ok(bytes) => {
-                payloads.insert(layer.payload_digest.clone(), bytes);
-            }
-            Err(e) => fetch_errors.push(format!("signature {}: {e}", layer.index)),
-        }
+        let fetched = registry
+            .fetch_blob(reference, &layer.payload_digest, MAX_PAYLOAD)
+            .map_err(|e| e.to_string());
+        payloads.insert(layer.payload_digest.clone(), fetched);
     }
-    Ok(Some(Signatures {
-        manifest,
-        payloads,
-        fetch_errors,
-    }))
+    Ok(Some(Signatures { manifest, payloads }))
 }
 
 /// Signature outcome for `key` over the image: a signature of the
@@ -174,13 +166,14 @@ fn check_key(key_path: &Path, candidates: &Candidates) -> SignatureStatus {
             Ok(None) => {}
             Ok(Some(found)) => {
                 missing = false;
-                match cosign::check_signatures(Some(&found.manifest), &found.payloads, &key, digest)
-                {
+                let payload = |d: &Digest| match found.payloads.get(d) {
+                    Some(Ok(bytes)) => Ok(bytes.as_slice()),
+                    Some(Err(e)) => Err(e.clone()),
+                    None => Err(format!("payload blob {d} was not fetched")),
+                };
+                match cosign::check_signatures_with(Some(&found.manifest), payload, &key, digest) {
                     SignatureStatus::Verified(v) => return SignatureStatus::Verified(v),
-                    SignatureStatus::Invalid(r) => {
-                        reasons.extend(found.fetch_errors.iter().cloned());
-                        reasons.extend(r.into_iter().filter(|r| !r.contains("was not fetched")));
-                    }
+                    SignatureStatus::Invalid(r) => reasons.extend(r),
                     SignatureStatus::Missing | SignatureStatus::NotChecked(_) => {}
                 }
             }

@@ -480,6 +480,28 @@ pub fn check_signatures(
     key: &PublicKey,
     expected_manifest_digest: &Digest,
 ) -> SignatureStatus {
+    check_signatures_with(
+        manifest,
+        |digest| {
+            payloads
+                .get(digest)
+                .map(Vec::as_slice)
+                .ok_or_else(|| format!("payload blob {digest} was not fetched"))
+        },
+        key,
+        expected_manifest_digest,
+    )
+}
+
+/// [`check_signatures`] with the payloads looked up by `payload`, whose
+/// error (the blob could not be fetched, or failed its digest check on the
+/// way) becomes that signature's reason.
+pub fn check_signatures_with<'p>(
+    manifest: Option<&SignatureManifest>,
+    mut payload: impl FnMut(&Digest) -> Result<&'p [u8], String>,
+    key: &PublicKey,
+    expected_manifest_digest: &Digest,
+) -> SignatureStatus {
     let Some(manifest) = manifest else {
         return SignatureStatus::Missing;
     };
@@ -489,14 +511,11 @@ pub fn check_signatures(
     let mut verified = Vec::new();
     let mut reasons = Vec::new();
     for layer in &manifest.layers {
-        let outcome = match payloads.get(&layer.payload_digest) {
-            Some(payload) => verify(layer, payload, key, expected_manifest_digest)
-                .map_err(|e| format!("signature {}: {e}", layer.index)),
-            None => Err(format!(
-                "signature {}: payload blob {} was not fetched",
-                layer.index, layer.payload_digest
-            )),
-        };
+        let outcome = payload(&layer.payload_digest)
+            .and_then(|bytes| {
+                verify(layer, bytes, key, expected_manifest_digest).map_err(|e| e.to_string())
+            })
+            .map_err(|e| format!("signature {}: {e}", layer.index));
         match outcome {
             Ok(v) => verified.push(v),
             Err(r) => reasons.push(r),

@@ -30,9 +30,10 @@ pub struct ImageName {
 }
 
 impl ImageName {
-    /// `registry/repository`, the string trust-policy patterns match.
+    /// `registry/repository`, the string trust-policy patterns match (host
+    /// names compare case-insensitively, so the host is lowercased).
     pub fn qualified_repository(&self) -> String {
-        format!("{}/{}", self.registry, self.repository)
+        format!("{}/{}", self.registry.to_ascii_lowercase(), self.repository)
     }
 }
 
@@ -98,7 +99,16 @@ pub fn normalize_reference(s: &str) -> Result<ImageName, TrustError> {
     let (registry, path) = match name.split_once('/') {
         Some((first, path)) if looks_like_registry(first) => {
             validate_registry(first).map_err(|r| fail(&r))?;
-            (first.to_ascii_lowercase(), path)
+            let lower = first.to_ascii_lowercase();
+            // A single-label host (`MYHOST/app`) is recognised by its upper
+            // case alone, as Docker does; lowercased, the name would mean a
+            // Docker Hub repository, so such a host keeps its case.
+            let host = if looks_like_registry(&lower) {
+                lower
+            } else {
+                first.to_owned()
+            };
+            (host, path)
         }
         _ => (DOCKER_HUB.to_owned(), name),
     };
