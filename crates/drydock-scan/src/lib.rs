@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod cache;
+mod found;
 mod malware;
 mod secrets;
 

@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 use drydock_catalog::{Finding, LayerAnalysis};
 use drydock_findings::{Secret, SecretLocation, Severity};
-use drydock_fs::{Fate, LayeredFs};
+use drydock_fs::LayeredFs;
 use drydock_inventory::LayerRef;
 use drydock_oci::ImageConfig;
 use drydock_secrets::{Limits, RuleSet, SecretMatch, TextContext};
+
+use crate::found::found_by;
 
 /// How to scan for secrets.
 #[derive(Clone)]
@@ -49,44 +51,29 @@ pub(crate) fn collect(
     opts: &SecretOptions,
 ) -> Vec<Secret> {
     let mut out = Vec::new();
-    for (i, analysis) in analyses.iter().enumerate() {
-        let Some(layer) = refs.get(i) else { continue };
-        for file in analysis
-            .files
-            .iter()
-            .filter(|f| f.analyzer == "secret-scanner")
-        {
-            let (deleted, replaced) = match fs.fate(&file.path, i) {
-                Fate::Deleted(l) => (Some(l), None),
-                Fate::Replaced(l) => (None, Some(l)),
-                Fate::Visible | Fate::Absent => (None, None),
-            };
-            for f in &file.findings {
-                let Finding::Secret(h) = f else { continue };
-                let mut path = file.path.trim_start_matches('/').to_owned();
-                if let Some(member) = &h.member {
-                    path = format!("{path}!/{member}");
-                }
-                out.push(Secret {
-                    rule_id: h.rule_id.clone(),
-                    title: h.title.clone(),
-                    category: h.category.clone(),
-                    severity: severity(&h.severity),
-                    location: SecretLocation::File {
-                        path: path.clone(),
-                        layer: layer.clone(),
-                        deleted_in_layer: deleted,
-                        replaced_in_layer: replaced,
-                        line: h.line,
-                        column: h.column,
-                    },
-                    redacted: drydock_secrets::redact(&h.secret),
-                    secret: opts.reveal.then(|| h.secret.clone()),
-                    fingerprint: drydock_secrets::fingerprint(&h.rule_id, &path, &h.secret),
-                    suppressed: None,
-                });
-            }
-        }
+    for found in found_by(analyses, refs, fs, "secret-scanner") {
+        let Finding::Secret(h) = found.finding else {
+            continue;
+        };
+        let path = found.display_path(h.member.as_deref());
+        out.push(Secret {
+            rule_id: h.rule_id.clone(),
+            title: h.title.clone(),
+            category: h.category.clone(),
+            severity: severity(&h.severity),
+            location: SecretLocation::File {
+                path: path.clone(),
+                layer: found.layer.clone(),
+                deleted_in_layer: found.deleted,
+                replaced_in_layer: found.replaced,
+                line: h.line,
+                column: h.column,
+            },
+            redacted: drydock_secrets::redact(&h.secret),
+            secret: opts.reveal.then(|| h.secret.clone()),
+            fingerprint: drydock_secrets::fingerprint(&h.rule_id, &path, &h.secret),
+            suppressed: None,
+        });
     }
     let from_match = |m: SecretMatch, location: SecretLocation, place: &str| Secret {
         fingerprint: drydock_secrets::fingerprint(&m.rule_id, place, &m.secret),
