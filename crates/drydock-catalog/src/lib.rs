@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 
 pub use assemble::{AssembleOptions, assemble};
 pub use dockerfile::{DockerfileAnalyzer, is_dockerfile_name};
-pub use driver::{FileFindings, LayerAnalysis, LayerDriver, cache_key};
+pub use driver::{Dispatch, FileFindings, LayerAnalysis, LayerDriver, cache_key};
 pub use drydock_java::MemberLimits;
 pub use malware::{MalwareAnalyzer, MalwareEngines, MalwareRecord};
 pub use secrets::SecretAnalyzer;

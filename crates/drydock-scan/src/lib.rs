@@ -18,7 +18,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use drydock_catalog::{Analyzer, AssembleOptions, LayerAnalysis, LayerDriver, assemble};
+use drydock_catalog::{Analyzer, AssembleOptions, Dispatch, LayerAnalysis, LayerDriver, assemble};
 use drydock_fs::LayeredFs;
 use drydock_inventory::{Inventory, LayerRef};
 use drydock_layer::{LayerError, Limits};
@@ -57,6 +57,8 @@ pub struct ScanOptions {
     pub misconfig: Option<MisconfigOptions>,
     /// Run the malware engines over every layer.
     pub malware: Option<drydock_catalog::MalwareEngines>,
+    /// Whether file analysis runs beside each layer's walk.
+    pub dispatch: Dispatch,
 }
 
 /// How to check the image's configuration.
@@ -372,16 +374,18 @@ fn scan_layer(
         inner: blob,
         progress: options.progress.clone(),
     };
-    let mut driver = LayerDriver::new(analyzers, layer_ref.clone());
-    let summary = drydock_layer::walk_layer(
-        blob,
-        layer.compression_hint,
-        layer.blob_digest.as_ref(),
-        layer.diff_id.as_ref(),
-        &options.limits,
-        |change, content| driver.visit(change, content),
-    )
-    .map_err(|source| ScanError::Layer {
+    let (summary, analysis) =
+        LayerDriver::new(analyzers, layer_ref.clone()).run(options.dispatch, |visit| {
+            drydock_layer::walk_layer(
+                blob,
+                layer.compression_hint,
+                layer.blob_digest.as_ref(),
+                layer.diff_id.as_ref(),
+                &options.limits,
+                visit,
+            )
+        });
+    let summary = summary.map_err(|source| ScanError::Layer {
         index: layer.index,
         diff_id: layer
             .diff_id
@@ -397,7 +401,7 @@ fn scan_layer(
         .iter()
         .map(|w| format!("layer {}: {w}", layer.index))
         .collect();
-    let mut analysis = driver.finish();
+    let mut analysis = analysis;
     if let Some((dir, key)) = &key {
         let entry = cache::Entry::new(
             analysis,
@@ -429,7 +433,7 @@ fn scan_layer(
 fn scan_rootfs(
     image: &Image,
     analyzers: &[Box<dyn Analyzer>],
-    _options: &ScanOptions,
+    options: &ScanOptions,
     warnings: &mut Vec<String>,
 ) -> Result<(Vec<LayerAnalysis>, Vec<LayerInfo>), ScanError> {
     let root = image.rootfs.clone().unwrap_or_default();
@@ -437,15 +441,17 @@ fn scan_rootfs(
         index: 0,
         diff_id: None,
     };
-    let mut driver = LayerDriver::new(analyzers, layer_ref.clone());
     let mut entries = 0u64;
-    let w = drydock_source::walk_rootfs(&root, &RootfsLimits::default(), |change, content| {
-        entries += 1;
-        driver.visit(change, content)
-    })?;
-    warnings.extend(w);
+    let (w, analysis) =
+        LayerDriver::new(analyzers, layer_ref.clone()).run(options.dispatch, |visit| {
+            drydock_source::walk_rootfs(&root, &RootfsLimits::default(), |change, content| {
+                entries += 1;
+                visit(change, content)
+            })
+        });
+    warnings.extend(w?);
     Ok((
-        vec![driver.finish()],
+        vec![analysis],
         vec![LayerInfo {
             layer: layer_ref,
             created_by: None,
