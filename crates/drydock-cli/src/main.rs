@@ -101,7 +101,8 @@ pub(crate) struct ScanArgs {
     /// $XDG_CACHE_HOME/drydock, else ~/.cache/drydock]
     #[arg(long, value_name = "DIR")]
     pub(crate) cache_dir: Option<PathBuf>,
-    /// Analyze every layer again instead of using cached results
+    /// Analyze every layer again instead of using cached results (compiled
+    /// YARA rules are still reused)
     #[arg(long)]
     pub(crate) no_cache: bool,
     #[command(flatten)]

@@ -368,7 +368,15 @@ fn malware_engines(
     args: &ImageArgs,
     warnings: &mut Vec<String>,
 ) -> Result<drydock_scan::MalwareEngines> {
-    let cache = crate::cache_dir(&args.scan).map(|c| c.join("yara"));
+    // Compiled rules are a build artifact keyed by the exact rule texts and
+    // yara-x release, not a scan result: `--no-cache` (analyze every layer
+    // again) still uses them. Compiling the pack costs about 0.1 s a run.
+    let cache = args
+        .scan
+        .cache_dir
+        .clone()
+        .or_else(crate::default_cache_dir)
+        .map(|c| c.join("yara"));
     let yara =
         drydock_malware::YaraEngine::with_rules_dirs(true, &args.yara_rules, cache.as_deref())
             .context("cannot compile the YARA rules")?
