@@ -6,44 +6,17 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-fn shared() -> PathBuf {
-    std::env::var_os("DRYDOCK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
-
-fn image(name: &str) -> PathBuf {
-    let p = shared().join("corpus/images").join(name);
-    assert!(
-        p.exists(),
-        "sample image {} is missing (set DRYDOCK_SHARED)",
-        p.display()
-    );
-    p
-}
+mod support;
+use support::{drydock, image_path as image, shared};
 
 fn truth(name: &str) -> Value {
     let p = shared().join("corpus/truth").join(name);
     serde_json::from_slice(&std::fs::read(&p).expect("truth file")).expect("truth json")
-}
-
-/// One layer cache shared by the tests of this binary, so images scanned by
-/// several tests exercise both the cold and the cached path.
-static CACHE: std::sync::LazyLock<tempfile::TempDir> =
-    std::sync::LazyLock::new(|| tempfile::tempdir().expect("cache dir"));
-
-fn drydock(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_drydock"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env("DRYDOCK_CACHE_DIR", CACHE.path())
-        .output()
-        .expect("run drydock")
 }
 
 fn sbom(target: &Path, format: &str) -> Value {

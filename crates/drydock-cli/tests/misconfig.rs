@@ -2,36 +2,13 @@
 //! `shop-misconfig.json` maps to a finding (check id plus what it must
 //! name), and the hardened `clean` image has nothing above informational.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::LazyLock;
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
-fn shared() -> PathBuf {
-    std::env::var_os("DRYDOCK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
-
-static CACHE: LazyLock<tempfile::TempDir> = LazyLock::new(|| tempfile::tempdir().unwrap());
-
-fn drydock(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_drydock"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env("DRYDOCK_CACHE_DIR", CACHE.path())
-        .output()
-        .expect("run drydock")
-}
-
-fn image(name: &str) -> String {
-    shared()
-        .join("corpus/images")
-        .join(name)
-        .display()
-        .to_string()
-}
+mod support;
+use support::{drydock, image, shared};
 
 fn misconfigs(img: &str, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["image", img, "--scanners", "misconfig", "-q", "-f", "json"];

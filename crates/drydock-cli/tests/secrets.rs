@@ -2,36 +2,13 @@
 //! the truth file is reported with its rule, place, layer and deletion
 //! layer; nothing appears under `must_not_find`; nothing else appears.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::LazyLock;
+use std::path::Path;
+use std::process::Command;
 
 use serde_json::Value;
 
-fn shared() -> PathBuf {
-    std::env::var_os("DRYDOCK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
-
-static CACHE: LazyLock<tempfile::TempDir> = LazyLock::new(|| tempfile::tempdir().unwrap());
-
-fn drydock(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_drydock"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env("DRYDOCK_CACHE_DIR", CACHE.path())
-        .output()
-        .expect("run drydock")
-}
-
-fn image(name: &str) -> String {
-    shared()
-        .join("corpus/images")
-        .join(name)
-        .display()
-        .to_string()
-}
+mod support;
+use support::{drydock, image, shared};
 
 fn secrets(img: &str, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["image", img, "--scanners", "secret", "-q", "-f", "json"];
@@ -69,7 +46,7 @@ fn shop_secrets_match_the_truth_exactly() {
     )
     .unwrap();
     // Both archive formats give the same findings.
-    let docker = CACHE.path().join("shop.docker.tar");
+    let docker = support::scratch().join("shop.docker.tar");
     let made = Command::new(shared().join("tools/to-docker-archive.sh"))
         .arg(image("shop.oci.tar"))
         .arg(&docker)

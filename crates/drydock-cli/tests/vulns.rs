@@ -13,19 +13,11 @@ use std::sync::LazyLock;
 
 use serde_json::Value;
 
-fn shared() -> PathBuf {
-    std::env::var_os("DRYDOCK_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
-}
-
-static CACHE: LazyLock<tempfile::TempDir> = LazyLock::new(|| tempfile::tempdir().unwrap());
+mod support;
+use support::{image, shared};
 
 fn drydock(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_drydock"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .env("DRYDOCK_CACHE_DIR", CACHE.path())
+    support::command(args)
         .env_remove("DRYDOCK_DB_DIR")
         .output()
         .expect("run drydock")
@@ -42,7 +34,7 @@ fn ok(out: &Output) {
 
 /// A database per feed set, built once per test binary.
 fn db(name: &str, feeds: &[&str]) -> PathBuf {
-    let dir = CACHE.path().join("db").join(name);
+    let dir = support::scratch().join("db").join(name);
     if !dir.join("advisories.db").exists() {
         let paths: Vec<String> = feeds
             .iter()
@@ -58,14 +50,6 @@ fn db(name: &str, feeds: &[&str]) -> PathBuf {
 static PYPI: LazyLock<PathBuf> = LazyLock::new(|| db("pypi", &["osv/PyPI-all.zip"]));
 static GO: LazyLock<PathBuf> = LazyLock::new(|| db("go", &["osv/Go-all.zip"]));
 static DSA: LazyLock<PathBuf> = LazyLock::new(|| db("dsa", &["debian/DSA/list"]));
-
-fn image(name: &str) -> String {
-    shared()
-        .join("corpus/images")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// `drydock image IMG -q -f json --db-dir DB EXTRA...`
 fn run_image(img: &str, db: &Path, extra: &[&str]) -> Output {
