@@ -295,7 +295,10 @@ fn write(path: &Path, parsed: &mut [(SourceReport, Vec<Advisory>)]) -> Result<()
             for alias in &a.aliases {
                 ins_alias.execute(params![rowid, alias]).map_err(sql)?;
             }
-            if let Some(m) = &a.modified
+            // Feeds that write no real `modified` (Go's vulndb writes the
+            // zero time, dropped in `finish`) still date their records by
+            // `published`; without it a fresh Go feed had no date at all.
+            if let Some(m) = a.modified.as_ref().or(a.published.as_ref())
                 && newest.as_ref().is_none_or(|n| m > n)
             {
                 newest = Some(m.clone());

@@ -357,3 +357,29 @@ fn update_downloads_from_a_mirror_and_failure_keeps_the_old_database() {
         assert_eq!(std::fs::read(db.join(DB_FILE)).unwrap(), before);
     }
 }
+
+#[test]
+fn records_without_a_real_modified_date_are_dated_by_published() {
+    // Go's vulndb writes the zero time as `modified`.
+    let d = tempfile::tempdir().unwrap();
+    let go = |id: &str, published: &str| {
+        format!(
+            r#"{{"id":"{id}","modified":"0001-01-01T00:00:00Z","published":"{published}",
+            "affected":[{{"package":{{"ecosystem":"Go","name":"example.com/m"}},
+            "ranges":[{{"type":"SEMVER","events":[{{"introduced":"0"}},{{"fixed":"1.2.3"}}]}}]}}]}}"#
+        )
+    };
+    let z = zip(&[
+        ("GO-1.json", go("GO-2026-0001", "2026-08-01T10:00:00Z")),
+        ("GO-2.json", go("GO-2021-0002", "2021-04-14T20:04:52Z")),
+    ]);
+    let zp = write(d.path(), "Go-all.zip", &z);
+    let db = d.path().join("db");
+    import(&db, &inputs(&[&zp]), &ImportOptions::default()).unwrap();
+    let status = Store::open(&db).unwrap().status().unwrap();
+    assert_eq!(
+        status.sources[0].newest.as_deref(),
+        Some("2026-08-01T10:00:00Z")
+    );
+    assert_eq!(status.newest(), Some("2026-08-01T10:00:00Z"));
+}
